@@ -52,3 +52,12 @@ type Body struct {
 	ParentID *string `bson:"parentId,omitempty" json:"parentId,omitempty"`
 	Record   `bson:",inline"`
 }
+
+// Strings converts a list of codes to plain strings.
+func Strings[T ~string](cs []T) []string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = string(c)
+	}
+	return out
+}

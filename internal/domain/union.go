@@ -1,6 +1,9 @@
 package domain
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // UnionKind says what sort of trade-union organisation a union is.
 type UnionKind string
@@ -42,4 +45,32 @@ type MembershipFigures struct {
 	Members        *int   `bson:"members,omitempty" json:"members,omitempty"`
 	CourierMembers *int   `bson:"courierMembers,omitempty" json:"courierMembers,omitempty"`
 	Record         `bson:",inline"`
+}
+
+// MembershipRate is members / employees, or nil when either is unknown or
+// there are no employees.
+func (f *MembershipFigures) MembershipRate() *float64 { return Rate(f.Members, f.Employees) }
+
+// CourierMembershipRate is courier members / couriers, or nil when either is
+// unknown or there are no couriers.
+func (f *MembershipFigures) CourierMembershipRate() *float64 {
+	return Rate(f.CourierMembers, f.Couriers)
+}
+
+// Rate is part / whole, or nil when either is unknown or whole is zero: a
+// rate with nothing to divide by is unknown, not zero and not NaN.
+func Rate(part, whole *int) *float64 {
+	if part == nil || whole == nil || *whole == 0 {
+		return nil
+	}
+	r := float64(*part) / float64(*whole)
+	return &r
+}
+
+// ValidatePeriod checks that p is a month written YYYY-MM.
+func ValidatePeriod(p string) error {
+	if _, err := time.Parse("2006-01", p); err != nil || len(p) != 7 {
+		return fmt.Errorf("%q is not a month: write it as YYYY-MM, e.g. 2026-03", p)
+	}
+	return nil
 }

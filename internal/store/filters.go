@@ -59,14 +59,6 @@ func (f *filter) or(alternatives ...bson.D) {
 	*f = append(*f, bson.E{Key: "$or", Value: a})
 }
 
-func codes[T ~string](cs []T) []string {
-	out := make([]string, len(cs))
-	for i, c := range cs {
-		out[i] = string(c)
-	}
-	return out
-}
-
 // EnterpriseFilter returns the MongoDB filter for f.
 func EnterpriseFilter(f *domain.EnterpriseFilter) bson.D {
 	var q filter
@@ -86,7 +78,7 @@ func UnionFilter(f *domain.UnionFilter) bson.D {
 	if f == nil {
 		return bson.D(q)
 	}
-	q.in("kind", codes(f.Kinds), len(f.Kinds))
+	q.in("kind", domain.Strings(f.Kinds), len(f.Kinds))
 	q.in("regionCodes", f.RegionCodes, len(f.RegionCodes))
 	q.in("enterpriseId", f.EnterpriseIDs, len(f.EnterpriseIDs))
 	q.optional("parentId", f.ParentID)
@@ -101,8 +93,8 @@ func MeetingFilter(f *domain.MeetingFilter) bson.D {
 	if f == nil {
 		return bson.D(q)
 	}
-	q.in("kind", codes(f.Kinds), len(f.Kinds))
-	q.in("hostBodyIds", codes(f.HostBodies), len(f.HostBodies))
+	q.in("kind", domain.Strings(f.Kinds), len(f.Kinds))
+	q.in("hostBodyIds", domain.Strings(f.HostBodies), len(f.HostBodies))
 	q.between("date", f.From, f.To)
 	q.contains("title", f.TitleContains)
 	q.optional("participants.personId", f.PersonID)
@@ -117,8 +109,8 @@ func PlanFilter(f *domain.PlanFilter) bson.D {
 		return bson.D(q)
 	}
 	q.in("year", f.Years, len(f.Years))
-	q.in("bodyIds", codes(f.Bodies), len(f.Bodies))
-	q.in("status", codes(f.Statuses), len(f.Statuses))
+	q.in("bodyIds", domain.Strings(f.Bodies), len(f.Bodies))
+	q.in("status", domain.Strings(f.Statuses), len(f.Statuses))
 	q.contains("title", f.TitleContains)
 	return bson.D(q)
 }
@@ -130,16 +122,16 @@ func TaskFilter(f *domain.TaskFilter) bson.D {
 		return bson.D(q)
 	}
 	q.optional("planId", f.PlanID)
-	q.in("leadBodyId", codes(f.LeadBodies), len(f.LeadBodies))
+	q.in("leadBodyId", domain.Strings(f.LeadBodies), len(f.LeadBodies))
 	if len(f.Bodies) > 0 {
-		bodies := codes(f.Bodies)
+		bodies := domain.Strings(f.Bodies)
 		q.or(
 			bson.D{{Key: "leadBodyId", Value: bson.D{{Key: "$in", Value: bodies}}}},
 			bson.D{{Key: "supportingBodyIds", Value: bson.D{{Key: "$in", Value: bodies}}}},
 		)
 	}
-	q.in("status", codes(f.Statuses), len(f.Statuses))
-	q.in("theme", codes(f.Themes), len(f.Themes))
+	q.in("status", domain.Strings(f.Statuses), len(f.Statuses))
+	q.in("theme", domain.Strings(f.Themes), len(f.Themes))
 	q.between("dueOn", f.DueFrom, f.DueTo)
 	q.contains("title", f.TitleContains)
 	q.optional("enterpriseIds", f.EnterpriseID)
@@ -153,8 +145,8 @@ func ActivityFilter(f *domain.ActivityFilter) bson.D {
 	if f == nil {
 		return bson.D(q)
 	}
-	q.in("kind", codes(f.Kinds), len(f.Kinds))
-	q.in("organiserBodyId", codes(f.OrganiserBodies), len(f.OrganiserBodies))
+	q.in("kind", domain.Strings(f.Kinds), len(f.Kinds))
+	q.in("organiserBodyId", domain.Strings(f.OrganiserBodies), len(f.OrganiserBodies))
 	q.in("regionCode", f.RegionCodes, len(f.RegionCodes))
 	q.between("date", f.From, f.To)
 	q.contains("title", f.TitleContains)

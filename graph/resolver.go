@@ -1,0 +1,13 @@
+package graph
+
+//go:generate go tool gqlgen generate
+
+import (
+	"sanfang/internal/store"
+)
+
+// Resolver is the root resolver. It holds the services resolvers call; it
+// keeps no per-request state (that lives in the request's loaders).
+type Resolver struct {
+	Store *store.Store
+}
