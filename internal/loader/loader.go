@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -67,7 +68,10 @@ func New(st *store.Store, wait time.Duration) *Loaders {
 	l.Progress = byID(l, st.ProgressUpdates)
 	l.Activity = byID(l, st.Activities)
 	l.AllBodies = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []string) (map[string][]*domain.Body, error) {
-		all, err := st.Bodies.FindIn(ctx, "code", domain.Strings(domain.BodyCodes), nil, bson.D{{Key: "_id", Value: 1}})
+		all, err := st.Bodies.FindIn(ctx, "code", domain.Strings(domain.BodyCodes), nil, nil)
+		slices.SortFunc(all, func(a, b *domain.Body) int {
+			return slices.Index(domain.BodyCodes, a.Code) - slices.Index(domain.BodyCodes, b.Code)
+		})
 		out := map[string][]*domain.Body{}
 		for _, k := range keys {
 			out[k] = all

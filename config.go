@@ -1,0 +1,195 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"sanfang/internal/store"
+)
+
+// config is everything sanfang can be told, from flags or SANFANG_*
+// environment variables (a flag wins over the environment).
+type config struct {
+	Addr          string
+	DataDir       string
+	MongoURI      string
+	PartURIs      map[store.Part]string
+	PartDBs       map[store.Part]string
+	Seed          bool
+	LogLevel      slog.Level
+	DBLog         bool
+	MaxPageSize   int
+	Introspection bool
+}
+
+// setting is one configuration item: its flag, its environment variable and
+// its help text, which --help and the README's table show.
+type setting struct {
+	name, env, def, help string
+	set                  func(c *config, v string) error
+}
+
+func settings() []setting {
+	s := []setting{
+		{"addr", "SANFANG_ADDR", "127.0.0.1:8080", "address to serve HTTP on", func(c *config, v string) error {
+			if _, _, err := net.SplitHostPort(v); err != nil {
+				return fmt.Errorf("not host:port: %w", err)
+			}
+			c.Addr = v
+			return nil
+		}},
+		{"data-dir", "SANFANG_DATA_DIR", "./data", "directory of the embedded database's files (used when no MongoDB URI is set)", func(c *config, v string) error {
+			if v == "" {
+				return fmt.Errorf("must not be empty")
+			}
+			c.DataDir = v
+			return nil
+		}},
+		{"mongodb-uri", "SANFANG_MONGODB_URI", "", "MongoDB URI for every body's database; when set (or a per-body URI is), the embedded database is not started", func(c *config, v string) error {
+			c.MongoURI = v
+			return nil
+		}},
+	}
+	for _, p := range store.Parts {
+		up := strings.ToUpper(string(p))
+		s = append(s,
+			setting{string(p) + "-mongodb-uri", "SANFANG_" + up + "_MONGODB_URI", "", fmt.Sprintf("MongoDB URI for the %s database (default: SANFANG_MONGODB_URI)", p), func(c *config, v string) error {
+				c.PartURIs[p] = v
+				return nil
+			}},
+			setting{string(p) + "-db", "SANFANG_" + up + "_DB", "sanfang_" + string(p), fmt.Sprintf("name of the %s database", p), func(c *config, v string) error {
+				if v == "" || strings.ContainsAny(v, "/\\. \"$") {
+					return fmt.Errorf("%q is not a usable database name", v)
+				}
+				c.PartDBs[p] = v
+				return nil
+			}},
+		)
+	}
+	s = append(s,
+		setting{"seed", "SANFANG_SEED", "true", "load the seed data set (the 2025-12-30 joint meeting) into an empty store at start", func(c *config, v string) error {
+			b, err := strconv.ParseBool(v)
+			c.Seed = b
+			return err
+		}},
+		setting{"log-level", "SANFANG_LOG_LEVEL", "info", "log level: debug, info, warn or error", func(c *config, v string) error {
+			return c.LogLevel.UnmarshalText([]byte(v))
+		}},
+		setting{"db-log", "SANFANG_DB_LOG", "false", "show the embedded database's own logs", func(c *config, v string) error {
+			b, err := strconv.ParseBool(v)
+			c.DBLog = b
+			return err
+		}},
+		setting{"max-page-size", "SANFANG_MAX_PAGE_SIZE", "100", "largest first/last a connection accepts", func(c *config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 10000 {
+				return fmt.Errorf("must be a whole number from 1 to 10000")
+			}
+			c.MaxPageSize = n
+			return nil
+		}},
+		setting{"introspection", "SANFANG_INTROSPECTION", "true", "allow schema introspection (GraphiQL needs it)", func(c *config, v string) error {
+			b, err := strconv.ParseBool(v)
+			c.Introspection = b
+			return err
+		}},
+	)
+	return s
+}
+
+// parseConfig reads settings from args (flags) over getenv over defaults.
+// An invalid value stops start-up with a message naming the setting. extra,
+// if not nil, adds a command's own flags.
+func parseConfig(name string, args []string, getenv func(string) string, usage io.Writer, extra func(*flag.FlagSet)) (*config, error) {
+	c := &config{PartURIs: map[store.Part]string{}, PartDBs: map[store.Part]string{}}
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(usage)
+	fs.Usage = func() {
+		fmt.Fprintf(usage, "Usage: sanfang %s [flags]\n\nEvery setting can also be given by its environment variable.\n\n", name)
+		if extra != nil {
+			own := flag.NewFlagSet(name, flag.ContinueOnError)
+			own.SetOutput(usage)
+			extra(own)
+			own.PrintDefaults()
+			fmt.Fprintln(usage)
+		}
+		for _, s := range settings() {
+			def := s.def
+			if def == "" {
+				def = "unset"
+			}
+			fmt.Fprintf(usage, "  --%s  (%s, default %s)\n      %s\n", s.name, s.env, def, s.help)
+		}
+	}
+	if extra != nil {
+		extra(fs)
+	}
+	values := map[string]*string{}
+	for _, s := range settings() {
+		values[s.name] = fs.String(s.name, "", s.help)
+	}
+	if err := fs.Parse(args); err != nil {
+		return nil, err
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q: see sanfang %s --help", fs.Arg(0), name)
+	}
+	for _, s := range settings() {
+		v, from := s.def, "default"
+		if e := getenv(s.env); e != "" {
+			v, from = e, s.env
+		}
+		if f := *values[s.name]; f != "" {
+			v, from = f, "--"+s.name
+		}
+		if err := s.set(c, v); err != nil {
+			return nil, fmt.Errorf("invalid setting %s (from %s): %q: %v", s.env, from, v, err)
+		}
+	}
+	return c, nil
+}
+
+// embedded reports whether no MongoDB URI is set anywhere, so the embedded
+// database serves every part.
+func (c *config) embedded() bool {
+	if c.MongoURI != "" {
+		return false
+	}
+	for _, u := range c.PartURIs {
+		if u != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// locations says where each part lives, given the embedded database's URI
+// when it runs.
+func (c *config) locations(embeddedURI string) (map[store.Part]store.Location, error) {
+	locs := map[store.Part]store.Location{}
+	for _, p := range store.Parts {
+		uri := c.PartURIs[p]
+		if uri == "" {
+			uri = c.MongoURI
+		}
+		if uri == "" {
+			uri = embeddedURI
+		}
+		if uri == "" {
+			return nil, fmt.Errorf("no MongoDB URI for the %s database: set SANFANG_%s_MONGODB_URI or SANFANG_MONGODB_URI", p, strings.ToUpper(string(p)))
+		}
+		locs[p] = store.Location{URI: uri, Database: c.PartDBs[p]}
+	}
+	return locs, nil
+}
+
+// storeConfig is the store's configuration.
+func (c *config) storeConfig(locs map[store.Part]store.Location) store.Config {
+	return store.Config{Locations: locs, Pages: store.PageLimits{Default: min(20, c.MaxPageSize), Max: c.MaxPageSize}, Timeout: 10 * time.Second}
+}

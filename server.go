@@ -1,0 +1,166 @@
+// Command sanfang serves one GraphQL endpoint over the data of Shanxi's
+// Postal Administration, Information Industry Trade Union Federation and
+// Express Delivery Association.
+//
+//	go run .                                      serve (embedded database, seeded)
+//	go run . generate --scale province --seed 1   load synthetic data
+//	go run . --help                               list every setting
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"sanfang/graph"
+	"sanfang/internal/embedded"
+	"sanfang/internal/seed"
+	"sanfang/internal/store"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "sanfang:", err)
+			os.Exit(1)
+		}
+	}
+}
+
+// run is the whole program: it returns when ctx is cancelled (serve) or the
+// command is done. Tests call it as main does.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "generate") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "generate":
+		return runGenerate(ctx, args, getenv, stdout, stderr)
+	default:
+		return runServe(ctx, args, getenv, stdout, stderr)
+	}
+}
+
+// openStore starts the embedded database if no MongoDB URI is set, opens the
+// store and creates its indexes. The returned func closes both.
+func openStore(ctx context.Context, cfg *config, logger *slog.Logger) (*store.Store, func(), error) {
+	var db *embedded.Server
+	embeddedURI := ""
+	if cfg.embedded() {
+		var dbLogger *slog.Logger
+		if cfg.DBLog {
+			dbLogger = logger.With("component", "ferretdb")
+		}
+		var err error
+		if db, err = embedded.Start(ctx, cfg.DataDir, dbLogger); err != nil {
+			return nil, nil, err
+		}
+		embeddedURI = db.URI()
+		logger.Info("embedded database started", "dir", cfg.DataDir)
+	}
+	stopDB := func() {
+		if db != nil {
+			db.Stop()
+		}
+	}
+	locs, err := cfg.locations(embeddedURI)
+	if err != nil {
+		stopDB()
+		return nil, nil, err
+	}
+	st, err := store.Open(ctx, cfg.storeConfig(locs))
+	if err != nil {
+		stopDB()
+		return nil, nil, err
+	}
+	closeAll := func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := st.Close(ctx); err != nil {
+			logger.Warn("closing the store", "err", err)
+		}
+		stopDB()
+	}
+	if err := st.EnsureIndexes(ctx); err != nil {
+		closeAll()
+		return nil, nil, err
+	}
+	return st, closeAll, nil
+}
+
+func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseConfig("serve", args, getenv, stderr, nil)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	// Listen first, so that a busy port stops start-up before anything else.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (SANFANG_ADDR): %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+	st, closeStore, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer closeStore()
+	if cfg.Seed {
+		if err := loadSeed(ctx, st, logger); err != nil {
+			return err
+		}
+	}
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", graph.NewHandler(graph.Options{Store: st, Logger: logger, Introspection: cfg.Introspection}))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/graphql", http.StatusFound)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "sanfang: GraphQL at http://%s/graphql (GraphiQL in a browser)\n", ln.Addr())
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve HTTP: %w", err)
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down HTTP: %w", err)
+	}
+	return nil
+}
+
+// loadSeed loads the joint-meeting data set unless it was loaded before.
+func loadSeed(ctx context.Context, st *store.Store, logger *slog.Logger) error {
+	const name = "joint-meeting-2025-12-30"
+	done, err := st.Seeded(ctx, name)
+	if err != nil || done {
+		return err
+	}
+	ds, err := seed.JointMeeting()
+	if err != nil {
+		return err
+	}
+	res, err := st.Load(ctx, ds)
+	if err != nil {
+		return fmt.Errorf("load seed data: %w", err)
+	}
+	logger.Info("seed data loaded", "set", name, "inserted", res.Inserted, "existing", res.Existing)
+	return st.MarkSeeded(ctx, name, res, time.Now())
+}
