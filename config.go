@@ -35,6 +35,20 @@ type setting struct {
 	set                  func(c *config, v string) error
 }
 
+// isBool reports whether the setting is on/off, so that its flag may be
+// given alone (--db-log) as well as with a value (--db-log=false).
+func (s setting) isBool() bool { return s.def == "true" || s.def == "false" }
+
+// flagValue holds a flag's text until every source has been read.
+type flagValue struct {
+	v      string
+	isBool bool
+}
+
+func (f *flagValue) String() string     { return f.v }
+func (f *flagValue) Set(v string) error { f.v = v; return nil }
+func (f *flagValue) IsBoolFlag() bool   { return f.isBool }
+
 func settings() []setting {
 	s := []setting{
 		{"addr", "SANFANG_ADDR", "127.0.0.1:8080", "address to serve HTTP on", func(c *config, v string) error {
@@ -73,7 +87,7 @@ func settings() []setting {
 		)
 	}
 	s = append(s,
-		setting{"seed", "SANFANG_SEED", "true", "load the seed data set (the 2025-12-30 joint meeting) into an empty store at start", func(c *config, v string) error {
+		setting{"seed-data", "SANFANG_SEED_DATA", "true", "load the seed data set (the 2025-12-30 joint meeting) into an empty store at start", func(c *config, v string) error {
 			b, err := strconv.ParseBool(v)
 			c.Seed = b
 			return err
@@ -130,9 +144,10 @@ func parseConfig(name string, args []string, getenv func(string) string, usage i
 	if extra != nil {
 		extra(fs)
 	}
-	values := map[string]*string{}
+	values := map[string]*flagValue{}
 	for _, s := range settings() {
-		values[s.name] = fs.String(s.name, "", s.help)
+		values[s.name] = &flagValue{isBool: s.isBool()}
+		fs.Var(values[s.name], s.name, s.help)
 	}
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -145,7 +160,7 @@ func parseConfig(name string, args []string, getenv func(string) string, usage i
 		if e := getenv(s.env); e != "" {
 			v, from = e, s.env
 		}
-		if f := *values[s.name]; f != "" {
+		if f := values[s.name].v; f != "" {
 			v, from = f, "--"+s.name
 		}
 		if err := s.set(c, v); err != nil {

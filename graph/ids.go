@@ -31,7 +31,7 @@ func localID(arg, typ, gid string) (string, error) {
 		return "", err
 	}
 	if t != typ {
-		return "", domain.InputErrorf(arg, "%s must be the ID of a %s, but this one is a %s's", arg, typ, t)
+		return "", domain.InputErrorf(arg, "%s must be the ID of a record of type %s, but this one is of type %s", arg, typ, t)
 	}
 	return id, nil
 }

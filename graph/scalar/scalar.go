@@ -2,17 +2,18 @@
 package scalar
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
+
+	"sanfang/internal/domain"
 )
 
-// Shanghai is the zone the bodies write dates in. A Date is stored as UTC
-// midnight of the calendar date, so the same date compares equal everywhere.
-var dateLayout = time.DateOnly
+// A Date is stored as UTC midnight of its calendar date (the date as the
+// bodies write it), so the same date compares equal everywhere.
+const dateLayout = time.DateOnly
 
 // MarshalDate writes a time as its calendar date, YYYY-MM-DD.
 func MarshalDate(t time.Time) graphql.Marshaler {
@@ -25,11 +26,11 @@ func MarshalDate(t time.Time) graphql.Marshaler {
 func UnmarshalDate(v any) (time.Time, error) {
 	s, ok := v.(string)
 	if !ok {
-		return time.Time{}, fmt.Errorf("a Date is a string YYYY-MM-DD, e.g. \"2025-12-30\"; got %T", v)
+		return time.Time{}, domain.Errorf(domain.CodeBadUserInput, "a Date is a string YYYY-MM-DD, e.g. \"2025-12-30\"; got %T", v)
 	}
 	t, err := time.Parse(dateLayout, s)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("%q is not a date: write it as YYYY-MM-DD, e.g. \"2025-12-30\"", s)
+		return time.Time{}, domain.Errorf(domain.CodeBadUserInput, "%q is not a date: write it as YYYY-MM-DD, e.g. \"2025-12-30\"", s)
 	}
 	return t, nil
 }

@@ -3,6 +3,8 @@ package domain
 import (
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The unified social credit code (统一社会信用代码, GB 32100-2015) is 18
@@ -32,15 +34,17 @@ func CreditCodeCheckChar(first17 string) (byte, error) {
 // ValidateCreditCode checks the length, alphabet and check character of a
 // unified social credit code and says what is wrong if it is not valid.
 func ValidateCreditCode(code string) error {
-	if len(code) != 18 {
-		return fmt.Errorf("a unified social credit code has 18 characters, this one has %d", len([]rune(code)))
+	if n := utf8.RuneCountInString(code); n != 18 {
+		return fmt.Errorf("a unified social credit code has 18 characters, this one has %d", n)
+	}
+	for i, r := range []rune(code) {
+		if r > unicode.MaxASCII || strings.IndexByte(creditCodeAlphabet, byte(r)) < 0 {
+			return fmt.Errorf("character %d (%q) is not allowed: use digits and capital letters other than I, O, S, V, Z", i+1, r)
+		}
 	}
 	want, err := CreditCodeCheckChar(code[:17])
 	if err != nil {
 		return err
-	}
-	if strings.IndexByte(creditCodeAlphabet, code[17]) < 0 {
-		return fmt.Errorf("character 18 (%q) is not allowed: use digits and capital letters other than I, O, S, V, Z", code[17])
 	}
 	if code[17] != want {
 		return fmt.Errorf("check character is %q but the first 17 characters give %q", code[17], want)

@@ -18,7 +18,8 @@ func TestValidateCreditCode(t *testing.T) {
 		{"too long", "91350100M000100Y433", "18 characters"},
 		{"forbidden letter I", "9135010IM000100Y43", "not allowed"},
 		{"lower case", "91350100m000100Y43", "not allowed"},
-		{"chinese characters", "统一社会信用代码统一社会信用代码统一", "18 characters"},
+		{"18 chinese characters", "统一社会信用代码统一社会信用代码统一", "not allowed"},
+		{"6 chinese characters, 18 bytes", "统一社会信用", "has 6"},
 		{"empty", "", "18 characters"},
 	}
 	for _, tt := range tests {

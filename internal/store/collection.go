@@ -14,6 +14,11 @@ import (
 	"sanfang/internal/domain"
 )
 
+// lookupBatch is the first batch size of batched look-ups: a look-up for a
+// whole level of a query returns in one round trip unless it finds more
+// than this many records (then the driver fetches the rest with getMore).
+const lookupBatch = 5000
+
 // Collection reads records of type T from one MongoDB collection.
 type Collection[T any] struct {
 	coll  *mongo.Collection
@@ -68,18 +73,23 @@ func (c *Collection[T]) Get(ctx context.Context, id string) (*T, error) {
 // absent from the map. One round trip.
 func (c *Collection[T]) ByIDs(ctx context.Context, ids []string) (map[string]*T, error) {
 	out := make(map[string]*T, len(ids))
-	err := c.each(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, nil, func(raw bson.Raw, t *T) {
+	err := c.each(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}}, options.Find().SetBatchSize(lookupBatch), func(raw bson.Raw, t *T) {
 		out[raw.Lookup("_id").StringValue()] = t
 	})
 	return out, err
 }
 
 // FindIn returns the records whose field at path (dotted, through arrays) is
-// one of values and that match filter, sorted by sort. One round trip.
+// one of values and that match filter, sorted by sort (in no particular
+// order when sort is empty). One round trip.
 func (c *Collection[T]) FindIn(ctx context.Context, path string, values []string, filter bson.D, sort bson.D) ([]*T, error) {
 	var out []*T
 	f := and(filter, bson.D{{Key: path, Value: bson.D{{Key: "$in", Value: values}}}})
-	err := c.each(ctx, f, options.Find().SetSort(sort), func(_ bson.Raw, t *T) { out = append(out, t) })
+	opts := options.Find().SetBatchSize(lookupBatch)
+	if len(sort) > 0 {
+		opts.SetSort(sort)
+	}
+	err := c.each(ctx, f, opts, func(_ bson.Raw, t *T) { out = append(out, t) })
 	return out, err
 }
 
@@ -124,7 +134,7 @@ func (c *Collection[T]) ChildPages(ctx context.Context, parentPath string, paren
 	for _, id := range parentIDs {
 		want[id] = nil
 	}
-	opts := options.Find().SetSort(order.sort(q.backwards))
+	opts := options.Find().SetSort(order.sort(q.backwards)).SetBatchSize(lookupBatch)
 	if len(parentIDs) == 1 {
 		opts.SetLimit(int64(q.limit) + 1)
 	}
@@ -158,7 +168,7 @@ func (c *Collection[T]) CountIn(ctx context.Context, parentPath string, parentID
 		out[id] = 0
 	}
 	f := and(filter, bson.D{{Key: parentPath, Value: bson.D{{Key: "$in", Value: parentIDs}}}})
-	opts := options.Find().SetProjection(bson.D{{Key: parentPath, Value: 1}})
+	opts := options.Find().SetProjection(bson.D{{Key: parentPath, Value: 1}}).SetBatchSize(lookupBatch)
 	cur, err := c.coll.Find(ctx, f, opts)
 	if err != nil {
 		return nil, c.wrap("count by parent", err)

@@ -23,7 +23,11 @@ type LoadResult struct {
 // Load writes every record of ds that the store does not hold yet, matching
 // by _id; records already there are left as they are (they may have been
 // edited since). Loading the same data set twice writes nothing the second
-// time. Writes go in unordered batches, one per collection and 500 records.
+// time. Per collection and 500 records: one find for the ids already there,
+// then one unordered insert of the rest. (Not upserts: FerretDB 1.24 keeps
+// every matched document's cursor open until an update command ends, so an
+// update command of more than 100 upserts that match deadlocks its SQLite
+// connection pool.)
 func (s *Store) Load(ctx context.Context, ds *seed.Dataset) (LoadResult, error) {
 	for i := range ds.People {
 		ds.People[i].NameKey = domain.NameKey(ds.People[i].Name)
@@ -51,22 +55,69 @@ func (s *Store) Load(ctx context.Context, ds *seed.Dataset) (LoadResult, error) 
 	for _, st := range steps {
 		for start := 0; start < len(st.docs); start += 500 {
 			end := min(start+500, len(st.docs))
-			models := make([]mongo.WriteModel, 0, end-start)
-			for i := start; i < end; i++ {
-				models = append(models, mongo.NewUpdateOneModel().
-					SetFilter(bson.D{{Key: "_id", Value: st.ids[i]}}).
-					SetUpdate(bson.D{{Key: "$setOnInsert", Value: st.docs[i]}}).
-					SetUpsert(true))
-			}
-			res, err := st.coll.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+			res, err := st.insertMissing(ctx, st.ids[start:end], st.docs[start:end])
 			if err != nil {
 				return total, fmt.Errorf("load %s: %w", st.coll.Name(), err)
 			}
-			total.Inserted += int(res.UpsertedCount)
-			total.Existing += len(models) - int(res.UpsertedCount)
+			total.Inserted += res.Inserted
+			total.Existing += res.Existing
 		}
 	}
 	return total, nil
+}
+
+// insertMissing inserts the documents whose ids are not in the collection.
+func (st loadStep) insertMissing(ctx context.Context, ids []string, docs []any) (LoadResult, error) {
+	cur, err := st.coll.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find().SetProjection(bson.D{{Key: "_id", Value: 1}}).SetBatchSize(int32(len(ids))))
+	if err != nil {
+		return LoadResult{}, err
+	}
+	var found []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &found); err != nil {
+		return LoadResult{}, err
+	}
+	have := make(map[string]bool, len(found))
+	for _, f := range found {
+		have[f.ID] = true
+	}
+	var missing []any
+	for i, id := range ids {
+		if !have[id] {
+			missing = append(missing, docs[i])
+		}
+	}
+	res := LoadResult{Existing: len(have)}
+	if len(missing) == 0 {
+		return res, nil
+	}
+	_, err = st.coll.InsertMany(ctx, missing, options.InsertMany().SetOrdered(false))
+	var bwe mongo.BulkWriteException
+	switch {
+	case err == nil:
+		res.Inserted = len(missing)
+	case errors.As(err, &bwe) && allDuplicates(bwe):
+		// Another loader got there first: those records exist now.
+		res.Inserted = len(missing) - len(bwe.WriteErrors)
+		res.Existing += len(bwe.WriteErrors)
+	default:
+		return LoadResult{}, err
+	}
+	return res, nil
+}
+
+func allDuplicates(e mongo.BulkWriteException) bool {
+	if e.WriteConcernError != nil {
+		return false
+	}
+	for _, we := range e.WriteErrors {
+		if !mongo.IsDuplicateKeyError(we) {
+			return false
+		}
+	}
+	return true
 }
 
 // loadStep is one collection's records to load, with their ids.

@@ -1,0 +1,117 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"sanfang/graph"
+	"sanfang/internal/seed"
+	"sanfang/internal/store"
+	"sanfang/internal/storetest"
+	"sanfang/internal/synth"
+)
+
+// db is the one embedded database this package's tests share; each test
+// server gets its own database names on it.
+var db *storetest.Server
+
+func TestMain(m *testing.M) {
+	var err error
+	if db, err = storetest.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	db.Stop()
+	os.Exit(code)
+}
+
+// testServer is the GraphQL endpoint over HTTP on a store of its own.
+type testServer struct {
+	URL      string
+	Store    *store.Store
+	Commands *storetest.Commands
+}
+
+// newServer loads the data sets into a fresh store and serves it. The
+// loaders wait longer than in production so that the batches a test counts
+// do not depend on how busy the machine is.
+func newServer(t testing.TB, sets ...*seed.Dataset) *testServer {
+	t.Helper()
+	cmds := &storetest.Commands{}
+	st := db.Open(t, cmds.Monitor())
+	for _, ds := range sets {
+		if _, err := st.Load(context.Background(), ds); err != nil {
+			t.Fatalf("load data set: %v", err)
+		}
+	}
+	h := graph.NewHandler(graph.Options{Store: st, Introspection: true, LoaderWait: 20 * time.Millisecond})
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &testServer{URL: srv.URL, Store: st, Commands: cmds}
+}
+
+func jointMeeting(t testing.TB) *seed.Dataset {
+	t.Helper()
+	ds, err := seed.JointMeeting()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+func synthetic(t testing.TB, scale synth.Scale) *seed.Dataset {
+	t.Helper()
+	ds, err := synth.Generate(1, scale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ds
+}
+
+// gqlError is one error of a response.
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+// do posts a query and decodes the response.
+func (s *testServer) do(t testing.TB, query string, vars map[string]any) response {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	res, err := http.Post(s.URL, "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST: %v", err)
+	}
+	defer res.Body.Close()
+	var r response
+	if err := json.NewDecoder(res.Body).Decode(&r); err != nil {
+		t.Fatalf("decode response (HTTP %d): %v", res.StatusCode, err)
+	}
+	return r
+}
+
+// query posts a query that must succeed and decodes its data into out.
+func (s *testServer) query(t testing.TB, query string, vars map[string]any, out any) {
+	t.Helper()
+	r := s.do(t, query, vars)
+	if len(r.Errors) > 0 {
+		t.Fatalf("query failed: %+v", r.Errors)
+	}
+	if err := json.Unmarshal(r.Data, out); err != nil {
+		t.Fatalf("decode data: %v\n%s", err, r.Data)
+	}
+}
