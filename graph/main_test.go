@@ -45,6 +45,13 @@ type testServer struct {
 // do not depend on how busy the machine is.
 func newServer(t testing.TB, sets ...*seed.Dataset) *testServer {
 	t.Helper()
+	return newServerWaiting(t, 20*time.Millisecond, sets...)
+}
+
+// newServerWaiting is newServer with the given loader wait (0: the
+// production default).
+func newServerWaiting(t testing.TB, loaderWait time.Duration, sets ...*seed.Dataset) *testServer {
+	t.Helper()
 	cmds := &storetest.Commands{}
 	st := db.Open(t, cmds.Monitor())
 	for _, ds := range sets {
@@ -52,7 +59,7 @@ func newServer(t testing.TB, sets ...*seed.Dataset) *testServer {
 			t.Fatalf("load data set: %v", err)
 		}
 	}
-	h := graph.NewHandler(graph.Options{Store: st, Introspection: true, LoaderWait: 20 * time.Millisecond})
+	h := graph.NewHandler(graph.Options{Store: st, Introspection: true, LoaderWait: loaderWait})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{URL: srv.URL, Store: st, Commands: cmds}
