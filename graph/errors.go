@@ -30,6 +30,9 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			if de.Field != "" {
 				gerr.Extensions["field"] = de.Field
 			}
+			if len(de.Fields) > 0 {
+				gerr.Extensions["fields"] = de.Fields
+			}
 		case gerr.Err == nil && gerr.Extensions["code"] != nil:
 			// gqlgen's own: the request did not parse or validate.
 			if isInputValueError(gerr) {

@@ -26,6 +26,8 @@ type Error struct {
 	Message string
 	// Field is the input path the error is about, when there is one.
 	Field string
+	// Fields lists every problem when the input had several.
+	Fields []FieldError
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -48,4 +50,32 @@ func CodeOf(err error) ErrorCode {
 		return e.Code
 	}
 	return CodeInternal
+}
+
+// FieldError is one problem with one input field. Field is the path within
+// the input, e.g. "creditCode" or "participants[2].role".
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Invalid returns a BAD_USER_INPUT error listing every problem, or nil if
+// there are none. prefix, if not empty, is put before every field path
+// (e.g. "input" or "items[3]").
+func Invalid(prefix string, problems []FieldError) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	fields := make([]FieldError, len(problems))
+	for i, p := range problems {
+		fields[i] = p
+		if prefix != "" {
+			fields[i].Field = prefix + "." + p.Field
+		}
+	}
+	msg := fields[0].Field + ": " + fields[0].Message
+	if len(fields) > 1 {
+		msg = fmt.Sprintf("%s (and %d more problems, listed in extensions.fields)", msg, len(fields)-1)
+	}
+	return &Error{Code: CodeBadUserInput, Message: msg, Field: fields[0].Field, Fields: fields}
 }
