@@ -23,6 +23,10 @@ type Provenance struct {
 	Source string `bson:"source,omitempty" json:"source,omitempty"`
 	// Note explains an inference or a gap.
 	Note string `bson:"note,omitempty" json:"note,omitempty"`
+	// RecordedBy and RecordedAt say which credential last wrote the record
+	// through sanfang, and when; unset for loaded data.
+	RecordedBy *Actor     `bson:"recordedBy,omitempty" json:"recordedBy,omitempty"`
+	RecordedAt *time.Time `bson:"recordedAt,omitempty" json:"recordedAt,omitempty"`
 }
 
 // Record holds the fields every stored entity carries.
@@ -32,3 +36,7 @@ type Record struct {
 	UpdatedAt  time.Time  `bson:"updatedAt" json:"updatedAt"`
 	Provenance Provenance `bson:"provenance" json:"provenance"`
 }
+
+// Meta returns the record's common fields; every entity has it through its
+// embedded Record.
+func (r *Record) Meta() *Record { return r }

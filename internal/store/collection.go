@@ -59,7 +59,7 @@ func (c *Collection[T]) Name() string { return c.coll.Name() }
 // Get returns the record with the given id, or a NOT_FOUND error.
 func (c *Collection[T]) Get(ctx context.Context, id string) (*T, error) {
 	var t T
-	err := c.coll.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&t)
+	err := c.coll.FindOne(ctx, live(bson.D{{Key: "_id", Value: id}})).Decode(&t)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, domain.Errorf(domain.CodeNotFound, "no record %q in %s", id, c.coll.Name())
 	}
@@ -95,10 +95,7 @@ func (c *Collection[T]) FindIn(ctx context.Context, path string, values []string
 
 // Count counts the records matching filter.
 func (c *Collection[T]) Count(ctx context.Context, filter bson.D) (int, error) {
-	if filter == nil {
-		filter = bson.D{}
-	}
-	n, err := c.coll.CountDocuments(ctx, filter)
+	n, err := c.coll.CountDocuments(ctx, live(filter))
 	if err != nil {
 		return 0, c.wrap("count", err)
 	}
@@ -169,7 +166,7 @@ func (c *Collection[T]) CountIn(ctx context.Context, parentPath string, parentID
 	}
 	f := and(filter, bson.D{{Key: parentPath, Value: bson.D{{Key: "$in", Value: parentIDs}}}})
 	opts := options.Find().SetProjection(bson.D{{Key: parentPath, Value: 1}}).SetBatchSize(lookupBatch)
-	cur, err := c.coll.Find(ctx, f, opts)
+	cur, err := c.coll.Find(ctx, live(f), opts)
 	if err != nil {
 		return nil, c.wrap("count by parent", err)
 	}
@@ -268,9 +265,7 @@ func makePage[T any](q pageQuery, rows []row[T], order Order) (*Page[T], error) 
 
 // each runs a find and decodes every document, handing it to fn with its raw form.
 func (c *Collection[T]) each(ctx context.Context, filter bson.D, opts *options.FindOptionsBuilder, fn func(bson.Raw, *T)) error {
-	if filter == nil {
-		filter = bson.D{}
-	}
+	filter = live(filter)
 	var cur *mongo.Cursor
 	var err error
 	if opts == nil {
@@ -335,6 +330,11 @@ func valuesAt(doc bson.Raw, path string) []string {
 	}
 	walk(bson.RawValue{Type: bson.TypeEmbeddedDocument, Value: doc}, strings.Split(path, "."))
 	return out
+}
+
+// live restricts a filter to records not being deleted.
+func live(filter bson.D) bson.D {
+	return and(filter, bson.D{{Key: deletedField, Value: bson.D{{Key: "$exists", Value: false}}}})
 }
 
 // and combines filters with $and, dropping empty ones.

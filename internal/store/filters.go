@@ -173,3 +173,27 @@ func FiguresFilter(f *domain.FiguresFilter) bson.D {
 	}
 	return bson.D(q)
 }
+
+// AuditFilter narrows the audit log. Empty fields do not filter.
+type AuditFilter struct {
+	EntityKind *string
+	EntityID   *string
+	Body       *string
+	Actor      *string
+	Operation  *string
+	Outcomes   []string
+	From, To   *time.Time
+}
+
+// AuditFilterD returns the MongoDB filter for f.
+func AuditFilterD(f AuditFilter) bson.D {
+	var q filter
+	q.optional("entityKind", f.EntityKind)
+	q.optional("entityId", f.EntityID)
+	q.optional("body", f.Body)
+	q.optional("actor.credentialId", f.Actor)
+	q.optional("operation", f.Operation)
+	q.in("outcome", f.Outcomes, len(f.Outcomes))
+	q.between("at", f.From, f.To)
+	return bson.D(q)
+}

@@ -59,6 +59,23 @@ var Indexes = []Index{
 	{Part: Joint, Collection: "tasks", Keys: bson.D{{Key: "enterpriseIds", Value: 1}}},
 	{Part: Joint, Collection: "tasks", Keys: bson.D{{Key: "unionIds", Value: 1}}},
 	{Part: Joint, Collection: "progressUpdates", Keys: bson.D{{Key: "taskId", Value: 1}, {Key: "reportedAt", Value: -1}}},
+	{Part: Joint, Collection: "auditLog", Keys: bson.D{{Key: "seq", Value: 1}}, Unique: true},
+	{Part: Joint, Collection: "auditLog", Keys: bson.D{{Key: "entityKind", Value: 1}, {Key: "entityId", Value: 1}, {Key: "seq", Value: 1}}},
+	{Part: Joint, Collection: "auditLog", Keys: bson.D{{Key: "actor.credentialId", Value: 1}, {Key: "seq", Value: 1}}},
+	{Part: Joint, Collection: "auditLog", Keys: bson.D{{Key: "body", Value: 1}, {Key: "seq", Value: 1}}},
+	{Part: Joint, Collection: "auditLog", Keys: bson.D{{Key: "at", Value: 1}}},
+}
+
+// Every writable collection has a sparse index on the pending audit record,
+// so Reconcile finds unfinished writes without a scan on MongoDB.
+func init() {
+	for _, c := range []struct {
+		p    Part
+		name string
+	}{{Postal, "enterprises"}, {Association, "memberships"}, {Union, "unions"}, {Union, "membershipFigures"}, {Union, "activities"},
+		{Joint, "people"}, {Joint, "meetings"}, {Joint, "plans"}, {Joint, "tasks"}, {Joint, "progressUpdates"}} {
+		Indexes = append(Indexes, Index{Part: c.p, Collection: c.name, Keys: bson.D{{Key: pendingField + "._id", Value: 1}}, Sparse: true})
+	}
 }
 
 // EnsureIndexes creates every declared index. Creating an index that exists

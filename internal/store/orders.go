@@ -89,3 +89,6 @@ var ProgressOrder = Order{Name: "REPORTED_AT", Field: "reportedAt", Desc: true}
 
 // PersonOrder orders people by name.
 var PersonOrder = Order{Name: "NAME", Field: "nameKey"}
+
+// AuditOrder orders the audit log, newest first.
+var AuditOrder = Order{Name: "SEQ", Field: "seq", Desc: true}

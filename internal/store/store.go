@@ -75,6 +75,10 @@ type Store struct {
 	Plans           *Collection[domain.Plan]
 	Tasks           *Collection[domain.Task]
 	ProgressUpdates *Collection[domain.ProgressUpdate]
+	// Audit is the audit log, read as pages; AppendAudit writes it.
+	Audit *Collection[domain.AuditRecord]
+
+	audit *auditLog
 }
 
 // Open connects to every part's database (one client per distinct URI) and
@@ -126,6 +130,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	s.Unions = collection[domain.Union](s, Union, "unions", cfg.Pages)
 	s.Figures = collection[domain.MembershipFigures](s, Union, "membershipFigures", cfg.Pages)
 	s.Activities = collection[domain.Activity](s, Union, "activities", cfg.Pages)
+	s.Audit = collection[domain.AuditRecord](s, Joint, "auditLog", cfg.Pages)
+	s.audit = &auditLog{records: s.Audit.coll, counters: s.dbs[Joint].Collection("counters")}
 	return s, nil
 }
 
