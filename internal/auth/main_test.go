@@ -1,0 +1,37 @@
+package auth_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+
+	"sanfang/internal/domain"
+	"sanfang/internal/storetest"
+)
+
+var db *storetest.Server
+
+func TestMain(m *testing.M) {
+	var err error
+	if db, err = storetest.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	db.Stop()
+	os.Exit(code)
+}
+
+// code is the client error code of err, "" for nil, "internal" for an
+// error that is not a client error.
+func code(err error) string {
+	if err == nil {
+		return ""
+	}
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		return "internal"
+	}
+	return string(de.Code)
+}
