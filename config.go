@@ -26,6 +26,12 @@ type config struct {
 	DBLog         bool
 	MaxPageSize   int
 	Introspection bool
+
+	AnonymousReads bool
+	JWTIssuer      string
+	JWTAudience    string
+	JWTSecret      string
+	JWTJWKSFile    string
 }
 
 // setting is one configuration item: its flag, its environment variable and
@@ -112,6 +118,30 @@ func settings() []setting {
 			b, err := strconv.ParseBool(v)
 			c.Introspection = b
 			return err
+		}},
+		setting{"anonymous-reads", "SANFANG_ANONYMOUS_READS", "true", "let requests without a credential read (personal data stays masked); set false in production", func(c *config, v string) error {
+			b, err := strconv.ParseBool(v)
+			c.AnonymousReads = b
+			return err
+		}},
+		setting{"jwt-issuer", "SANFANG_JWT_ISSUER", "", "accept bearer tokens from the single sign-on with this issuer (iss); needs a secret or a JWKS file", func(c *config, v string) error {
+			c.JWTIssuer = v
+			return nil
+		}},
+		setting{"jwt-audience", "SANFANG_JWT_AUDIENCE", "", "if set, a token's aud must include it", func(c *config, v string) error {
+			c.JWTAudience = v
+			return nil
+		}},
+		setting{"jwt-hs256-secret", "SANFANG_JWT_HS256_SECRET", "", "shared secret (at least 32 bytes) verifying HS256 tokens; prefer the environment to the flag", func(c *config, v string) error {
+			if v != "" && len(v) < 32 {
+				return fmt.Errorf("has %d bytes; it needs at least 32", len(v))
+			}
+			c.JWTSecret = v
+			return nil
+		}},
+		setting{"jwt-jwks-file", "SANFANG_JWT_JWKS_FILE", "", "JSON Web Key Set file whose RSA keys verify RS256 tokens", func(c *config, v string) error {
+			c.JWTJWKSFile = v
+			return nil
 		}},
 	)
 	return s

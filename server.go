@@ -22,9 +22,11 @@ import (
 	"time"
 
 	"sanfang/graph"
+	"sanfang/internal/auth"
 	"sanfang/internal/embedded"
 	"sanfang/internal/seed"
 	"sanfang/internal/store"
+	"sanfang/internal/write"
 )
 
 func main() {
@@ -42,12 +44,14 @@ func main() {
 // command is done. Tests call it as main does.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "generate") {
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "generate" || args[0] == "apikey") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
 	case "generate":
 		return runGenerate(ctx, args, getenv, stdout, stderr)
+	case "apikey":
+		return runAPIKey(ctx, args, getenv, stdout, stderr)
 	default:
 		return runServe(ctx, args, getenv, stdout, stderr)
 	}
@@ -122,9 +126,22 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			return err
 		}
 	}
+	authn, err := authenticator(ctx, cfg, st, logger)
+	if err != nil {
+		return err
+	}
+	// Finish any write whose writer died before its audit record was in the
+	// log, now and every half minute.
+	if n, err := st.Reconcile(ctx); err != nil {
+		return fmt.Errorf("finish interrupted writes: %w", err)
+	} else if n > 0 {
+		logger.Warn("finished interrupted writes", "count", n)
+	}
+	go reconcileEvery(ctx, st, logger, 30*time.Second)
 
+	writes := write.New(st, authn.Policy(), logger)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(graph.Options{Store: st, Logger: logger, Introspection: cfg.Introspection}))
+	mux.Handle("/graphql", graph.NewHandler(graph.Options{Store: st, Write: writes, Auth: authn, Logger: logger, Introspection: cfg.Introspection}))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/graphql", http.StatusFound)
 	})
@@ -144,6 +161,45 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("shut down HTTP: %w", err)
 	}
 	return nil
+}
+
+// authenticator checks API keys against the store and, when an issuer is
+// configured, bearer tokens from the single sign-on.
+func authenticator(ctx context.Context, cfg *config, st *store.Store, logger *slog.Logger) (*auth.Authenticator, error) {
+	keys := auth.NewKeyStore(st.Database(store.Joint))
+	if err := keys.EnsureIndexes(ctx); err != nil {
+		return nil, err
+	}
+	a := &auth.Authenticator{Keys: keys, AnonymousReads: cfg.AnonymousReads, Logger: logger}
+	if cfg.JWTIssuer != "" || cfg.JWTSecret != "" || cfg.JWTJWKSFile != "" {
+		jc := auth.JWTConfig{Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience, JWKSFile: cfg.JWTJWKSFile}
+		if cfg.JWTSecret != "" {
+			jc.HS256Secret = []byte(cfg.JWTSecret)
+		}
+		v, err := auth.NewJWTVerifier(jc)
+		if err != nil {
+			return nil, fmt.Errorf("invalid JWT settings (SANFANG_JWT_*): %w", err)
+		}
+		a.JWT = v
+	}
+	return a, nil
+}
+
+func reconcileEvery(ctx context.Context, st *store.Store, logger *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := st.Reconcile(ctx); err != nil && ctx.Err() == nil {
+				logger.Error("finish interrupted writes", "err", err)
+			} else if n > 0 {
+				logger.Warn("finished interrupted writes", "count", n)
+			}
+		}
+	}
 }
 
 // loadSeed loads the joint-meeting data set unless it was loaded before.

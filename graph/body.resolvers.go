@@ -8,6 +8,7 @@ package graph
 import (
 	"context"
 	"sanfang/graph/model"
+	"sanfang/internal/auth"
 	"sanfang/internal/domain"
 	"sanfang/internal/loader"
 	"slices"
@@ -65,6 +66,16 @@ func (r *personResolver) ID(ctx context.Context, obj *domain.Person) (string, er
 // Bodies is the resolver for the bodies field.
 func (r *personResolver) Bodies(ctx context.Context, obj *domain.Person) ([]*domain.Body, error) {
 	return many(ctx, loader.For(ctx).Body, obj.BodyIDs())
+}
+
+// Phone is the resolver for the phone field.
+func (r *personResolver) Phone(ctx context.Context, obj *domain.Person) (*string, error) {
+	return r.personalData(ctx, obj, "phone", obj.Phone, auth.MaskPhone)
+}
+
+// Email is the resolver for the email field.
+func (r *personResolver) Email(ctx context.Context, obj *domain.Person) (*string, error) {
+	return r.personalData(ctx, obj, "email", obj.Email, auth.MaskEmail)
 }
 
 // Meetings is the resolver for the meetings field.

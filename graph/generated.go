@@ -35,11 +35,13 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Activity() ActivityResolver
 	AssociationMembership() AssociationMembershipResolver
+	AuditRecord() AuditRecordResolver
 	Body() BodyResolver
 	Decision() DecisionResolver
 	Enterprise() EnterpriseResolver
 	Meeting() MeetingResolver
 	MembershipFigures() MembershipFiguresResolver
+	Mutation() MutationResolver
 	Participant() ParticipantResolver
 	Person() PersonResolver
 	Plan() PlanResolver
@@ -87,6 +89,15 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Actor struct {
+		Body         func(childComplexity int) int
+		CredentialID func(childComplexity int) int
+		EnterpriseID func(childComplexity int) int
+		Kind         func(childComplexity int) int
+		Name         func(childComplexity int) int
+		Role         func(childComplexity int) int
+	}
+
 	AgendaItem struct {
 		Title func(childComplexity int) int
 	}
@@ -100,6 +111,33 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 		UpdatedAt  func(childComplexity int) int
 		Version    func(childComplexity int) int
+	}
+
+	AuditRecord struct {
+		Actor      func(childComplexity int) int
+		At         func(childComplexity int) int
+		Body       func(childComplexity int) int
+		Changes    func(childComplexity int) int
+		Deleted    func(childComplexity int) int
+		EntityID   func(childComplexity int) int
+		EntityKind func(childComplexity int) int
+		Operation  func(childComplexity int) int
+		Outcome    func(childComplexity int) int
+		Reason     func(childComplexity int) int
+		Seq        func(childComplexity int) int
+		Version    func(childComplexity int) int
+	}
+
+	AuditRecordConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditRecordEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	Body struct {
@@ -118,9 +156,21 @@ type ComplexityRoot struct {
 		ShortName  func(childComplexity int) int
 	}
 
+	BulkPayload struct {
+		Created   func(childComplexity int) int
+		Receipts  func(childComplexity int) int
+		Rejected  func(childComplexity int) int
+		Unchanged func(childComplexity int) int
+		Updated   func(childComplexity int) int
+	}
+
 	Decision struct {
 		Plan func(childComplexity int) int
 		Text func(childComplexity int) int
+	}
+
+	DeletePayload struct {
+		ID func(childComplexity int) int
 	}
 
 	Enterprise struct {
@@ -156,6 +206,17 @@ type ComplexityRoot struct {
 	EnterpriseEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	FieldChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		Field  func(childComplexity int) int
+	}
+
+	FieldProblem struct {
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
 	}
 
 	Meeting struct {
@@ -224,6 +285,44 @@ type ComplexityRoot struct {
 		DoneOn func(childComplexity int) int
 		DueOn  func(childComplexity int) int
 		Title  func(childComplexity int) int
+	}
+
+	Mutation struct {
+		CreateActivity              func(childComplexity int, input model.ActivityInput) int
+		CreateAssociationMembership func(childComplexity int, input model.AssociationMembershipInput) int
+		CreateEnterprise            func(childComplexity int, input model.EnterpriseInput) int
+		CreateMeeting               func(childComplexity int, input model.MeetingInput) int
+		CreateMembershipFigures     func(childComplexity int, input model.MembershipFiguresInput) int
+		CreatePerson                func(childComplexity int, input model.PersonInput) int
+		CreatePlan                  func(childComplexity int, input model.PlanInput) int
+		CreateTask                  func(childComplexity int, input model.TaskInput) int
+		CreateUnion                 func(childComplexity int, input model.UnionInput) int
+		DeleteActivity              func(childComplexity int, id string, version int) int
+		DeleteAssociationMembership func(childComplexity int, id string, version int) int
+		DeleteEnterprise            func(childComplexity int, id string, version int) int
+		DeleteMeeting               func(childComplexity int, id string, version int) int
+		DeleteMembershipFigures     func(childComplexity int, id string, version int) int
+		DeletePerson                func(childComplexity int, id string, version int) int
+		DeletePlan                  func(childComplexity int, id string, version int) int
+		DeleteTask                  func(childComplexity int, id string, version int) int
+		DeleteUnion                 func(childComplexity int, id string, version int) int
+		ReportProgress              func(childComplexity int, input model.ProgressInput) int
+		UpdateActivity              func(childComplexity int, id string, version int, patch model.ActivityPatch) int
+		UpdateAssociationMembership func(childComplexity int, id string, version int, patch model.AssociationMembershipPatch) int
+		UpdateEnterprise            func(childComplexity int, id string, version int, patch model.EnterprisePatch) int
+		UpdateMeeting               func(childComplexity int, id string, version int, patch model.MeetingPatch) int
+		UpdateMembershipFigures     func(childComplexity int, id string, version int, patch model.MembershipFiguresPatch) int
+		UpdatePerson                func(childComplexity int, id string, version int, patch model.PersonPatch) int
+		UpdatePlan                  func(childComplexity int, id string, version int, patch model.PlanPatch) int
+		UpdateTask                  func(childComplexity int, id string, version int, patch model.TaskPatch) int
+		UpdateUnion                 func(childComplexity int, id string, version int, patch model.UnionPatch) int
+		UpsertActivities            func(childComplexity int, items []*model.ActivityInput, idempotencyKey *string) int
+		UpsertActivity              func(childComplexity int, input model.ActivityInput) int
+		UpsertEnterprise            func(childComplexity int, input model.EnterpriseInput) int
+		UpsertEnterprises           func(childComplexity int, items []*model.EnterpriseInput, idempotencyKey *string) int
+		UpsertManyMembershipFigures func(childComplexity int, items []*model.MembershipFiguresInput, idempotencyKey *string) int
+		UpsertMembershipFigures     func(childComplexity int, input model.MembershipFiguresInput) int
+		UpsertUnion                 func(childComplexity int, input model.UnionInput) int
 	}
 
 	PageInfo struct {
@@ -295,6 +394,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProgressPayload struct {
+		ProgressUpdate func(childComplexity int) int
+		Task           func(childComplexity int) int
+	}
+
 	ProgressUpdate struct {
 		Body       func(childComplexity int) int
 		ID         func(childComplexity int) int
@@ -320,13 +424,16 @@ type ComplexityRoot struct {
 	}
 
 	Provenance struct {
-		Basis  func(childComplexity int) int
-		Note   func(childComplexity int) int
-		Source func(childComplexity int) int
+		Basis      func(childComplexity int) int
+		Note       func(childComplexity int) int
+		RecordedAt func(childComplexity int) int
+		RecordedBy func(childComplexity int) int
+		Source     func(childComplexity int) int
 	}
 
 	Query struct {
 		Activities  func(childComplexity int, filter *domain.ActivityFilter, orderBy *domain.ActivityOrder, first *int, after *string, last *int, before *string) int
+		AuditLog    func(childComplexity int, filter *model.AuditFilter, first *int, after *string, last *int, before *string) int
 		Bodies      func(childComplexity int) int
 		Body        func(childComplexity int, code domain.BodyCode) int
 		Enterprise  func(childComplexity int, creditCode string) int
@@ -339,6 +446,20 @@ type ComplexityRoot struct {
 		Regions     func(childComplexity int) int
 		Tasks       func(childComplexity int, filter *domain.TaskFilter, orderBy *domain.TaskOrder, first *int, after *string, last *int, before *string) int
 		Unions      func(childComplexity int, filter *domain.UnionFilter, orderBy *domain.UnionOrder, first *int, after *string, last *int, before *string) int
+	}
+
+	Receipt struct {
+		Error   func(childComplexity int) int
+		ID      func(childComplexity int) int
+		Index   func(childComplexity int) int
+		Status  func(childComplexity int) int
+		Version func(childComplexity int) int
+	}
+
+	ReceiptError struct {
+		Code    func(childComplexity int) int
+		Fields  func(childComplexity int) int
+		Message func(childComplexity int) int
 	}
 
 	Region struct {
@@ -462,6 +583,13 @@ type AssociationMembershipResolver interface {
 	ID(ctx context.Context, obj *domain.AssociationMembership) (string, error)
 	Enterprise(ctx context.Context, obj *domain.AssociationMembership) (*domain.Enterprise, error)
 }
+type AuditRecordResolver interface {
+	Seq(ctx context.Context, obj *domain.AuditRecord) (int, error)
+
+	EntityID(ctx context.Context, obj *domain.AuditRecord) (*string, error)
+
+	Changes(ctx context.Context, obj *domain.AuditRecord) ([]*domain.FieldChange, error)
+}
 type BodyResolver interface {
 	ID(ctx context.Context, obj *domain.Body) (string, error)
 
@@ -500,6 +628,43 @@ type MembershipFiguresResolver interface {
 	ID(ctx context.Context, obj *domain.MembershipFigures) (string, error)
 	Union(ctx context.Context, obj *domain.MembershipFigures) (*domain.Union, error)
 }
+type MutationResolver interface {
+	CreateEnterprise(ctx context.Context, input model.EnterpriseInput) (*domain.Enterprise, error)
+	UpdateEnterprise(ctx context.Context, id string, version int, patch model.EnterprisePatch) (*domain.Enterprise, error)
+	DeleteEnterprise(ctx context.Context, id string, version int) (*model.DeletePayload, error)
+	UpsertEnterprise(ctx context.Context, input model.EnterpriseInput) (*model.Receipt, error)
+	UpsertEnterprises(ctx context.Context, items []*model.EnterpriseInput, idempotencyKey *string) (*model.BulkPayload, error)
+	CreateAssociationMembership(ctx context.Context, input model.AssociationMembershipInput) (*domain.AssociationMembership, error)
+	UpdateAssociationMembership(ctx context.Context, id string, version int, patch model.AssociationMembershipPatch) (*domain.AssociationMembership, error)
+	DeleteAssociationMembership(ctx context.Context, id string, version int) (*model.DeletePayload, error)
+	CreateUnion(ctx context.Context, input model.UnionInput) (*domain.Union, error)
+	UpdateUnion(ctx context.Context, id string, version int, patch model.UnionPatch) (*domain.Union, error)
+	DeleteUnion(ctx context.Context, id string, version int) (*model.DeletePayload, error)
+	UpsertUnion(ctx context.Context, input model.UnionInput) (*model.Receipt, error)
+	CreateMembershipFigures(ctx context.Context, input model.MembershipFiguresInput) (*domain.MembershipFigures, error)
+	UpdateMembershipFigures(ctx context.Context, id string, version int, patch model.MembershipFiguresPatch) (*domain.MembershipFigures, error)
+	DeleteMembershipFigures(ctx context.Context, id string, version int) (*model.DeletePayload, error)
+	UpsertMembershipFigures(ctx context.Context, input model.MembershipFiguresInput) (*model.Receipt, error)
+	UpsertManyMembershipFigures(ctx context.Context, items []*model.MembershipFiguresInput, idempotencyKey *string) (*model.BulkPayload, error)
+	CreateActivity(ctx context.Context, input model.ActivityInput) (*domain.Activity, error)
+	UpdateActivity(ctx context.Context, id string, version int, patch model.ActivityPatch) (*domain.Activity, error)
+	DeleteActivity(ctx context.Context, id string, version int) (*model.DeletePayload, error)
+	UpsertActivity(ctx context.Context, input model.ActivityInput) (*model.Receipt, error)
+	UpsertActivities(ctx context.Context, items []*model.ActivityInput, idempotencyKey *string) (*model.BulkPayload, error)
+	CreatePerson(ctx context.Context, input model.PersonInput) (*domain.Person, error)
+	UpdatePerson(ctx context.Context, id string, version int, patch model.PersonPatch) (*domain.Person, error)
+	DeletePerson(ctx context.Context, id string, version int) (*model.DeletePayload, error)
+	CreateMeeting(ctx context.Context, input model.MeetingInput) (*domain.Meeting, error)
+	UpdateMeeting(ctx context.Context, id string, version int, patch model.MeetingPatch) (*domain.Meeting, error)
+	DeleteMeeting(ctx context.Context, id string, version int) (*model.DeletePayload, error)
+	CreatePlan(ctx context.Context, input model.PlanInput) (*domain.Plan, error)
+	UpdatePlan(ctx context.Context, id string, version int, patch model.PlanPatch) (*domain.Plan, error)
+	DeletePlan(ctx context.Context, id string, version int) (*model.DeletePayload, error)
+	CreateTask(ctx context.Context, input model.TaskInput) (*domain.Task, error)
+	UpdateTask(ctx context.Context, id string, version int, patch model.TaskPatch) (*domain.Task, error)
+	DeleteTask(ctx context.Context, id string, version int) (*model.DeletePayload, error)
+	ReportProgress(ctx context.Context, input model.ProgressInput) (*model.ProgressPayload, error)
+}
 type ParticipantResolver interface {
 	Person(ctx context.Context, obj *domain.Participant) (*domain.Person, error)
 	Body(ctx context.Context, obj *domain.Participant) (*domain.Body, error)
@@ -510,7 +675,8 @@ type PersonResolver interface {
 	ID(ctx context.Context, obj *domain.Person) (string, error)
 
 	Bodies(ctx context.Context, obj *domain.Person) ([]*domain.Body, error)
-
+	Phone(ctx context.Context, obj *domain.Person) (*string, error)
+	Email(ctx context.Context, obj *domain.Person) (*string, error)
 	Meetings(ctx context.Context, obj *domain.Person, filter *domain.MeetingFilter, first *int, after *string) (*model.Connection[domain.Meeting], error)
 	ChairedUnions(ctx context.Context, obj *domain.Person) ([]*domain.Union, error)
 }
@@ -543,6 +709,7 @@ type QueryResolver interface {
 	Tasks(ctx context.Context, filter *domain.TaskFilter, orderBy *domain.TaskOrder, first *int, after *string, last *int, before *string) (*model.Connection[domain.Task], error)
 	Activities(ctx context.Context, filter *domain.ActivityFilter, orderBy *domain.ActivityOrder, first *int, after *string, last *int, before *string) (*model.Connection[domain.Activity], error)
 	People(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[domain.Person], error)
+	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string, last *int, before *string) (*model.Connection[domain.AuditRecord], error)
 }
 type RegionResolver interface {
 	ID(ctx context.Context, obj *domain.Region) (string, error)
@@ -741,6 +908,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ActivityEdge.Node(childComplexity), true
 
+	case "Actor.body":
+		if e.ComplexityRoot.Actor.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Body(childComplexity), true
+	case "Actor.credentialId":
+		if e.ComplexityRoot.Actor.CredentialID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.CredentialID(childComplexity), true
+	case "Actor.enterpriseId":
+		if e.ComplexityRoot.Actor.EnterpriseID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.EnterpriseID(childComplexity), true
+	case "Actor.kind":
+		if e.ComplexityRoot.Actor.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Kind(childComplexity), true
+	case "Actor.name":
+		if e.ComplexityRoot.Actor.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Name(childComplexity), true
+	case "Actor.role":
+		if e.ComplexityRoot.Actor.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Actor.Role(childComplexity), true
+
 	case "AgendaItem.title":
 		if e.ComplexityRoot.AgendaItem.Title == nil {
 			break
@@ -796,6 +1000,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssociationMembership.Version(childComplexity), true
+
+	case "AuditRecord.actor":
+		if e.ComplexityRoot.AuditRecord.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Actor(childComplexity), true
+	case "AuditRecord.at":
+		if e.ComplexityRoot.AuditRecord.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.At(childComplexity), true
+	case "AuditRecord.body":
+		if e.ComplexityRoot.AuditRecord.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Body(childComplexity), true
+	case "AuditRecord.changes":
+		if e.ComplexityRoot.AuditRecord.Changes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Changes(childComplexity), true
+	case "AuditRecord.deleted":
+		if e.ComplexityRoot.AuditRecord.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Deleted(childComplexity), true
+	case "AuditRecord.entityId":
+		if e.ComplexityRoot.AuditRecord.EntityID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.EntityID(childComplexity), true
+	case "AuditRecord.entityKind":
+		if e.ComplexityRoot.AuditRecord.EntityKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.EntityKind(childComplexity), true
+	case "AuditRecord.operation":
+		if e.ComplexityRoot.AuditRecord.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Operation(childComplexity), true
+	case "AuditRecord.outcome":
+		if e.ComplexityRoot.AuditRecord.Outcome == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Outcome(childComplexity), true
+	case "AuditRecord.reason":
+		if e.ComplexityRoot.AuditRecord.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Reason(childComplexity), true
+	case "AuditRecord.seq":
+		if e.ComplexityRoot.AuditRecord.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Seq(childComplexity), true
+	case "AuditRecord.version":
+		if e.ComplexityRoot.AuditRecord.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecord.Version(childComplexity), true
+
+	case "AuditRecordConnection.edges":
+		if e.ComplexityRoot.AuditRecordConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordConnection.Edges(childComplexity), true
+	case "AuditRecordConnection.nodes":
+		if e.ComplexityRoot.AuditRecordConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordConnection.Nodes(childComplexity), true
+	case "AuditRecordConnection.pageInfo":
+		if e.ComplexityRoot.AuditRecordConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordConnection.PageInfo(childComplexity), true
+	case "AuditRecordConnection.totalCount":
+		if e.ComplexityRoot.AuditRecordConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordConnection.TotalCount(childComplexity), true
+
+	case "AuditRecordEdge.cursor":
+		if e.ComplexityRoot.AuditRecordEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordEdge.Cursor(childComplexity), true
+	case "AuditRecordEdge.node":
+		if e.ComplexityRoot.AuditRecordEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditRecordEdge.Node(childComplexity), true
 
 	case "Body.activities":
 		if e.ComplexityRoot.Body.Activities == nil {
@@ -896,6 +1211,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Body.ShortName(childComplexity), true
 
+	case "BulkPayload.created":
+		if e.ComplexityRoot.BulkPayload.Created == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkPayload.Created(childComplexity), true
+	case "BulkPayload.receipts":
+		if e.ComplexityRoot.BulkPayload.Receipts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkPayload.Receipts(childComplexity), true
+	case "BulkPayload.rejected":
+		if e.ComplexityRoot.BulkPayload.Rejected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkPayload.Rejected(childComplexity), true
+	case "BulkPayload.unchanged":
+		if e.ComplexityRoot.BulkPayload.Unchanged == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkPayload.Unchanged(childComplexity), true
+	case "BulkPayload.updated":
+		if e.ComplexityRoot.BulkPayload.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BulkPayload.Updated(childComplexity), true
+
 	case "Decision.plan":
 		if e.ComplexityRoot.Decision.Plan == nil {
 			break
@@ -908,6 +1254,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Decision.Text(childComplexity), true
+
+	case "DeletePayload.id":
+		if e.ComplexityRoot.DeletePayload.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeletePayload.ID(childComplexity), true
 
 	case "Enterprise.activities":
 		if e.ComplexityRoot.Enterprise.Activities == nil {
@@ -1082,6 +1435,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EnterpriseEdge.Node(childComplexity), true
+
+	case "FieldChange.after":
+		if e.ComplexityRoot.FieldChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.After(childComplexity), true
+	case "FieldChange.before":
+		if e.ComplexityRoot.FieldChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Before(childComplexity), true
+	case "FieldChange.field":
+		if e.ComplexityRoot.FieldChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldChange.Field(childComplexity), true
+
+	case "FieldProblem.field":
+		if e.ComplexityRoot.FieldProblem.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldProblem.Field(childComplexity), true
+	case "FieldProblem.message":
+		if e.ComplexityRoot.FieldProblem.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldProblem.Message(childComplexity), true
 
 	case "Meeting.adoptedPlans":
 		if e.ComplexityRoot.Meeting.AdoptedPlans == nil {
@@ -1382,6 +1767,392 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Milestone.Title(childComplexity), true
 
+	case "Mutation.createActivity":
+		if e.ComplexityRoot.Mutation.CreateActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateActivity(childComplexity, args["input"].(model.ActivityInput)), true
+	case "Mutation.createAssociationMembership":
+		if e.ComplexityRoot.Mutation.CreateAssociationMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createAssociationMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateAssociationMembership(childComplexity, args["input"].(model.AssociationMembershipInput)), true
+	case "Mutation.createEnterprise":
+		if e.ComplexityRoot.Mutation.CreateEnterprise == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createEnterprise_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateEnterprise(childComplexity, args["input"].(model.EnterpriseInput)), true
+	case "Mutation.createMeeting":
+		if e.ComplexityRoot.Mutation.CreateMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMeeting(childComplexity, args["input"].(model.MeetingInput)), true
+	case "Mutation.createMembershipFigures":
+		if e.ComplexityRoot.Mutation.CreateMembershipFigures == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createMembershipFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateMembershipFigures(childComplexity, args["input"].(model.MembershipFiguresInput)), true
+	case "Mutation.createPerson":
+		if e.ComplexityRoot.Mutation.CreatePerson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPerson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePerson(childComplexity, args["input"].(model.PersonInput)), true
+	case "Mutation.createPlan":
+		if e.ComplexityRoot.Mutation.CreatePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePlan(childComplexity, args["input"].(model.PlanInput)), true
+	case "Mutation.createTask":
+		if e.ComplexityRoot.Mutation.CreateTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateTask(childComplexity, args["input"].(model.TaskInput)), true
+	case "Mutation.createUnion":
+		if e.ComplexityRoot.Mutation.CreateUnion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createUnion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateUnion(childComplexity, args["input"].(model.UnionInput)), true
+	case "Mutation.deleteActivity":
+		if e.ComplexityRoot.Mutation.DeleteActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteActivity(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deleteAssociationMembership":
+		if e.ComplexityRoot.Mutation.DeleteAssociationMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteAssociationMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteAssociationMembership(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deleteEnterprise":
+		if e.ComplexityRoot.Mutation.DeleteEnterprise == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteEnterprise_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteEnterprise(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deleteMeeting":
+		if e.ComplexityRoot.Mutation.DeleteMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMeeting(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deleteMembershipFigures":
+		if e.ComplexityRoot.Mutation.DeleteMembershipFigures == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteMembershipFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteMembershipFigures(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deletePerson":
+		if e.ComplexityRoot.Mutation.DeletePerson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deletePerson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeletePerson(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deletePlan":
+		if e.ComplexityRoot.Mutation.DeletePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deletePlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeletePlan(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deleteTask":
+		if e.ComplexityRoot.Mutation.DeleteTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteTask(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.deleteUnion":
+		if e.ComplexityRoot.Mutation.DeleteUnion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_deleteUnion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DeleteUnion(childComplexity, args["id"].(string), args["version"].(int)), true
+	case "Mutation.reportProgress":
+		if e.ComplexityRoot.Mutation.ReportProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_reportProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ReportProgress(childComplexity, args["input"].(model.ProgressInput)), true
+	case "Mutation.updateActivity":
+		if e.ComplexityRoot.Mutation.UpdateActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateActivity(childComplexity, args["id"].(string), args["version"].(int), args["patch"].(model.ActivityPatch)), true
+	case "Mutation.updateAssociationMembership":
+		if e.ComplexityRoot.Mutation.UpdateAssociationMembership == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateAssociationMembership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateAssociationMembership(childComplexity, args["id"].(string), args["version"].(int), args["patch"].(model.AssociationMembershipPatch)), true
+	case "Mutation.updateEnterprise":
+		if e.ComplexityRoot.Mutation.UpdateEnterprise == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateEnterprise_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateEnterprise(childComplexity, args["id"].(string), args["version"].(int), args["patch"].(model.EnterprisePatch)), true
+	case "Mutation.updateMeeting":
+		if e.ComplexityRoot.Mutation.UpdateMeeting == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMeeting_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMeeting(childComplexity, args["id"].(string), args["version"].(int), args["patch"].(model.MeetingPatch)), true
+	case "Mutation.updateMembershipFigures":
+		if e.ComplexityRoot.Mutation.UpdateMembershipFigures == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateMembershipFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateMembershipFigures(childComplexity, args["id"].(string), args["version"].(int), args["patch"].(model.MembershipFiguresPatch)), true
+	case "Mutation.updatePerson":
+		if e.ComplexityRoot.Mutation.UpdatePerson == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePerson_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePerson(childComplexity, args["id"].(string), args["version"].(int), args["patch"].(model.PersonPatch)), true
+	case "Mutation.updatePlan":
+		if e.ComplexityRoot.Mutation.UpdatePlan == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updatePlan_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdatePlan(childComplexity, args["id"].(string), args["version"].(int), args["patch"].(model.PlanPatch)), true
+	case "Mutation.updateTask":
+		if e.ComplexityRoot.Mutation.UpdateTask == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateTask_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateTask(childComplexity, args["id"].(string), args["version"].(int), args["patch"].(model.TaskPatch)), true
+	case "Mutation.updateUnion":
+		if e.ComplexityRoot.Mutation.UpdateUnion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_updateUnion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpdateUnion(childComplexity, args["id"].(string), args["version"].(int), args["patch"].(model.UnionPatch)), true
+	case "Mutation.upsertActivities":
+		if e.ComplexityRoot.Mutation.UpsertActivities == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertActivities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertActivities(childComplexity, args["items"].([]*model.ActivityInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertActivity":
+		if e.ComplexityRoot.Mutation.UpsertActivity == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertActivity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertActivity(childComplexity, args["input"].(model.ActivityInput)), true
+	case "Mutation.upsertEnterprise":
+		if e.ComplexityRoot.Mutation.UpsertEnterprise == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertEnterprise_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertEnterprise(childComplexity, args["input"].(model.EnterpriseInput)), true
+	case "Mutation.upsertEnterprises":
+		if e.ComplexityRoot.Mutation.UpsertEnterprises == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertEnterprises_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertEnterprises(childComplexity, args["items"].([]*model.EnterpriseInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertManyMembershipFigures":
+		if e.ComplexityRoot.Mutation.UpsertManyMembershipFigures == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertManyMembershipFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertManyMembershipFigures(childComplexity, args["items"].([]*model.MembershipFiguresInput), args["idempotencyKey"].(*string)), true
+	case "Mutation.upsertMembershipFigures":
+		if e.ComplexityRoot.Mutation.UpsertMembershipFigures == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertMembershipFigures_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertMembershipFigures(childComplexity, args["input"].(model.MembershipFiguresInput)), true
+	case "Mutation.upsertUnion":
+		if e.ComplexityRoot.Mutation.UpsertUnion == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_upsertUnion_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.UpsertUnion(childComplexity, args["input"].(model.UnionInput)), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -1670,6 +2441,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlanEdge.Node(childComplexity), true
 
+	case "ProgressPayload.progressUpdate":
+		if e.ComplexityRoot.ProgressPayload.ProgressUpdate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPayload.ProgressUpdate(childComplexity), true
+	case "ProgressPayload.task":
+		if e.ComplexityRoot.ProgressPayload.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressPayload.Task(childComplexity), true
+
 	case "ProgressUpdate.body":
 		if e.ComplexityRoot.ProgressUpdate.Body == nil {
 			break
@@ -1775,6 +2559,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Provenance.Note(childComplexity), true
+	case "Provenance.recordedAt":
+		if e.ComplexityRoot.Provenance.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.RecordedAt(childComplexity), true
+	case "Provenance.recordedBy":
+		if e.ComplexityRoot.Provenance.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Provenance.RecordedBy(childComplexity), true
 	case "Provenance.source":
 		if e.ComplexityRoot.Provenance.Source == nil {
 			break
@@ -1793,6 +2589,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Activities(childComplexity, args["filter"].(*domain.ActivityFilter), args["orderBy"].(*domain.ActivityOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.auditLog":
+		if e.ComplexityRoot.Query.AuditLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["filter"].(*model.AuditFilter), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.bodies":
 		if e.ComplexityRoot.Query.Bodies == nil {
 			break
@@ -1916,6 +2723,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Unions(childComplexity, args["filter"].(*domain.UnionFilter), args["orderBy"].(*domain.UnionOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "Receipt.error":
+		if e.ComplexityRoot.Receipt.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Error(childComplexity), true
+	case "Receipt.id":
+		if e.ComplexityRoot.Receipt.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.ID(childComplexity), true
+	case "Receipt.index":
+		if e.ComplexityRoot.Receipt.Index == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Index(childComplexity), true
+	case "Receipt.status":
+		if e.ComplexityRoot.Receipt.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Status(childComplexity), true
+	case "Receipt.version":
+		if e.ComplexityRoot.Receipt.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Receipt.Version(childComplexity), true
+
+	case "ReceiptError.code":
+		if e.ComplexityRoot.ReceiptError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptError.Code(childComplexity), true
+	case "ReceiptError.fields":
+		if e.ComplexityRoot.ReceiptError.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptError.Fields(childComplexity), true
+	case "ReceiptError.message":
+		if e.ComplexityRoot.ReceiptError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ReceiptError.Message(childComplexity), true
 
 	case "Region.activities":
 		if e.ComplexityRoot.Region.Activities == nil {
@@ -2413,18 +3270,44 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("ActivityFilter", ec.unmarshalInputActivityFilter),
+			graphql.NewInputUnmarshaler("ActivityInput", ec.unmarshalInputActivityInput),
 			graphql.NewInputUnmarshaler("ActivityOrder", ec.unmarshalInputActivityOrder),
+			graphql.NewInputUnmarshaler("ActivityPatch", ec.unmarshalInputActivityPatch),
+			graphql.NewInputUnmarshaler("AssociationMembershipInput", ec.unmarshalInputAssociationMembershipInput),
+			graphql.NewInputUnmarshaler("AssociationMembershipPatch", ec.unmarshalInputAssociationMembershipPatch),
+			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
+			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
 			graphql.NewInputUnmarshaler("EnterpriseFilter", ec.unmarshalInputEnterpriseFilter),
+			graphql.NewInputUnmarshaler("EnterpriseInput", ec.unmarshalInputEnterpriseInput),
 			graphql.NewInputUnmarshaler("EnterpriseOrder", ec.unmarshalInputEnterpriseOrder),
+			graphql.NewInputUnmarshaler("EnterprisePatch", ec.unmarshalInputEnterprisePatch),
 			graphql.NewInputUnmarshaler("FiguresFilter", ec.unmarshalInputFiguresFilter),
 			graphql.NewInputUnmarshaler("MeetingFilter", ec.unmarshalInputMeetingFilter),
+			graphql.NewInputUnmarshaler("MeetingInput", ec.unmarshalInputMeetingInput),
 			graphql.NewInputUnmarshaler("MeetingOrder", ec.unmarshalInputMeetingOrder),
+			graphql.NewInputUnmarshaler("MeetingPatch", ec.unmarshalInputMeetingPatch),
+			graphql.NewInputUnmarshaler("MembershipFiguresInput", ec.unmarshalInputMembershipFiguresInput),
+			graphql.NewInputUnmarshaler("MembershipFiguresPatch", ec.unmarshalInputMembershipFiguresPatch),
+			graphql.NewInputUnmarshaler("MilestoneInput", ec.unmarshalInputMilestoneInput),
+			graphql.NewInputUnmarshaler("ParticipantInput", ec.unmarshalInputParticipantInput),
+			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
+			graphql.NewInputUnmarshaler("PersonPatch", ec.unmarshalInputPersonPatch),
 			graphql.NewInputUnmarshaler("PlanFilter", ec.unmarshalInputPlanFilter),
+			graphql.NewInputUnmarshaler("PlanInput", ec.unmarshalInputPlanInput),
 			graphql.NewInputUnmarshaler("PlanOrder", ec.unmarshalInputPlanOrder),
+			graphql.NewInputUnmarshaler("PlanPatch", ec.unmarshalInputPlanPatch),
+			graphql.NewInputUnmarshaler("ProgressInput", ec.unmarshalInputProgressInput),
+			graphql.NewInputUnmarshaler("SourceDocumentInput", ec.unmarshalInputSourceDocumentInput),
+			graphql.NewInputUnmarshaler("SpeechInput", ec.unmarshalInputSpeechInput),
 			graphql.NewInputUnmarshaler("TaskFilter", ec.unmarshalInputTaskFilter),
+			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
 			graphql.NewInputUnmarshaler("TaskOrder", ec.unmarshalInputTaskOrder),
+			graphql.NewInputUnmarshaler("TaskPatch", ec.unmarshalInputTaskPatch),
+			graphql.NewInputUnmarshaler("TitleInput", ec.unmarshalInputTitleInput),
 			graphql.NewInputUnmarshaler("UnionFilter", ec.unmarshalInputUnionFilter),
+			graphql.NewInputUnmarshaler("UnionInput", ec.unmarshalInputUnionInput),
 			graphql.NewInputUnmarshaler("UnionOrder", ec.unmarshalInputUnionOrder),
+			graphql.NewInputUnmarshaler("UnionPatch", ec.unmarshalInputUnionPatch),
 		)
 	}
 	first := true
@@ -2460,6 +3343,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 
 			return &response
 		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -2485,7 +3383,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "activity.graphqls" "body.graphqls" "enterprise.graphqls" "meeting.graphqls" "node.graphqls" "plan.graphqls" "union.graphqls"
+//go:embed "activity.graphqls" "audit.graphqls" "body.graphqls" "enterprise.graphqls" "meeting.graphqls" "mutation.graphqls" "node.graphqls" "plan.graphqls" "union.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2498,9 +3396,11 @@ func sourceData(filename string) string {
 
 var sources = []*ast.Source{
 	{Name: "activity.graphqls", Input: sourceData("activity.graphqls"), BuiltIn: false},
+	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
 	{Name: "body.graphqls", Input: sourceData("body.graphqls"), BuiltIn: false},
 	{Name: "enterprise.graphqls", Input: sourceData("enterprise.graphqls"), BuiltIn: false},
 	{Name: "meeting.graphqls", Input: sourceData("meeting.graphqls"), BuiltIn: false},
+	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
 	{Name: "node.graphqls", Input: sourceData("node.graphqls"), BuiltIn: false},
 	{Name: "plan.graphqls", Input: sourceData("plan.graphqls"), BuiltIn: false},
 	{Name: "union.graphqls", Input: sourceData("union.graphqls"), BuiltIn: false},
@@ -2573,6 +3473,24 @@ func (ec *executionContext) childFields_ActivityEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ActivityEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "credentialId":
+		return ec.fieldContext_Actor_credentialId(ctx, field)
+	case "kind":
+		return ec.fieldContext_Actor_kind(ctx, field)
+	case "name":
+		return ec.fieldContext_Actor_name(ctx, field)
+	case "role":
+		return ec.fieldContext_Actor_role(ctx, field)
+	case "body":
+		return ec.fieldContext_Actor_body(ctx, field)
+	case "enterpriseId":
+		return ec.fieldContext_Actor_enterpriseId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Actor", field.Name)
+}
+
 func (ec *executionContext) childFields_AgendaItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "title":
@@ -2601,6 +3519,60 @@ func (ec *executionContext) childFields_AssociationMembership(ctx context.Contex
 		return ec.fieldContext_AssociationMembership_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AssociationMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_AuditRecord_seq(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditRecord_at(ctx, field)
+	case "actor":
+		return ec.fieldContext_AuditRecord_actor(ctx, field)
+	case "operation":
+		return ec.fieldContext_AuditRecord_operation(ctx, field)
+	case "outcome":
+		return ec.fieldContext_AuditRecord_outcome(ctx, field)
+	case "reason":
+		return ec.fieldContext_AuditRecord_reason(ctx, field)
+	case "entityKind":
+		return ec.fieldContext_AuditRecord_entityKind(ctx, field)
+	case "entityId":
+		return ec.fieldContext_AuditRecord_entityId(ctx, field)
+	case "version":
+		return ec.fieldContext_AuditRecord_version(ctx, field)
+	case "deleted":
+		return ec.fieldContext_AuditRecord_deleted(ctx, field)
+	case "body":
+		return ec.fieldContext_AuditRecord_body(ctx, field)
+	case "changes":
+		return ec.fieldContext_AuditRecord_changes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditRecord", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditRecordConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditRecordConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AuditRecordConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditRecordConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditRecordConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditRecordConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditRecordEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditRecordEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditRecordEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditRecordEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2635,6 +3607,22 @@ func (ec *executionContext) childFields_Body(ctx context.Context, field graphql.
 	return nil, fmt.Errorf("no field named %q was found under type Body", field.Name)
 }
 
+func (ec *executionContext) childFields_BulkPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "receipts":
+		return ec.fieldContext_BulkPayload_receipts(ctx, field)
+	case "created":
+		return ec.fieldContext_BulkPayload_created(ctx, field)
+	case "updated":
+		return ec.fieldContext_BulkPayload_updated(ctx, field)
+	case "unchanged":
+		return ec.fieldContext_BulkPayload_unchanged(ctx, field)
+	case "rejected":
+		return ec.fieldContext_BulkPayload_rejected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BulkPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Decision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "text":
@@ -2643,6 +3631,14 @@ func (ec *executionContext) childFields_Decision(ctx context.Context, field grap
 		return ec.fieldContext_Decision_plan(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Decision", field.Name)
+}
+
+func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_DeletePayload_id(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DeletePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Enterprise(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2713,6 +3709,28 @@ func (ec *executionContext) childFields_EnterpriseEdge(ctx context.Context, fiel
 		return ec.fieldContext_EnterpriseEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EnterpriseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_FieldChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_FieldChange_field(ctx, field)
+	case "before":
+		return ec.fieldContext_FieldChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_FieldChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldChange", field.Name)
+}
+
+func (ec *executionContext) childFields_FieldProblem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_FieldProblem_field(ctx, field)
+	case "message":
+		return ec.fieldContext_FieldProblem_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FieldProblem", field.Name)
 }
 
 func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2989,6 +4007,16 @@ func (ec *executionContext) childFields_PlanEdge(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type PlanEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ProgressPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "progressUpdate":
+		return ec.fieldContext_ProgressPayload_progressUpdate(ctx, field)
+	case "task":
+		return ec.fieldContext_ProgressPayload_task(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgressPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_ProgressUpdate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3045,8 +4073,40 @@ func (ec *executionContext) childFields_Provenance(ctx context.Context, field gr
 		return ec.fieldContext_Provenance_source(ctx, field)
 	case "note":
 		return ec.fieldContext_Provenance_note(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_Provenance_recordedBy(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_Provenance_recordedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Provenance", field.Name)
+}
+
+func (ec *executionContext) childFields_Receipt(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "index":
+		return ec.fieldContext_Receipt_index(ctx, field)
+	case "status":
+		return ec.fieldContext_Receipt_status(ctx, field)
+	case "id":
+		return ec.fieldContext_Receipt_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Receipt_version(ctx, field)
+	case "error":
+		return ec.fieldContext_Receipt_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Receipt", field.Name)
+}
+
+func (ec *executionContext) childFields_ReceiptError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ReceiptError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_ReceiptError_message(ctx, field)
+	case "fields":
+		return ec.fieldContext_ReceiptError_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ReceiptError", field.Name)
 }
 
 func (ec *executionContext) childFields_Region(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3613,6 +4673,736 @@ func (ec *executionContext) field_Meeting_speeches_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ActivityInput, error) {
+			return ec.unmarshalNActivityInput2sanfangᚋgraphᚋmodelᚐActivityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createAssociationMembership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.AssociationMembershipInput, error) {
+			return ec.unmarshalNAssociationMembershipInput2sanfangᚋgraphᚋmodelᚐAssociationMembershipInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createEnterprise_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EnterpriseInput, error) {
+			return ec.unmarshalNEnterpriseInput2sanfangᚋgraphᚋmodelᚐEnterpriseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MeetingInput, error) {
+			return ec.unmarshalNMeetingInput2sanfangᚋgraphᚋmodelᚐMeetingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createMembershipFigures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MembershipFiguresInput, error) {
+			return ec.unmarshalNMembershipFiguresInput2sanfangᚋgraphᚋmodelᚐMembershipFiguresInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createPerson_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PersonInput, error) {
+			return ec.unmarshalNPersonInput2sanfangᚋgraphᚋmodelᚐPersonInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createPlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.PlanInput, error) {
+			return ec.unmarshalNPlanInput2sanfangᚋgraphᚋmodelᚐPlanInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.TaskInput, error) {
+			return ec.unmarshalNTaskInput2sanfangᚋgraphᚋmodelᚐTaskInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createUnion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnionInput, error) {
+			return ec.unmarshalNUnionInput2sanfangᚋgraphᚋmodelᚐUnionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteAssociationMembership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteEnterprise_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteMembershipFigures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deletePerson_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deletePlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_deleteUnion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_reportProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ProgressInput, error) {
+			return ec.unmarshalNProgressInput2sanfangᚋgraphᚋmodelᚐProgressInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "patch",
+		func(ctx context.Context, v any) (model.ActivityPatch, error) {
+			return ec.unmarshalNActivityPatch2sanfangᚋgraphᚋmodelᚐActivityPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["patch"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateAssociationMembership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "patch",
+		func(ctx context.Context, v any) (model.AssociationMembershipPatch, error) {
+			return ec.unmarshalNAssociationMembershipPatch2sanfangᚋgraphᚋmodelᚐAssociationMembershipPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["patch"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateEnterprise_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "patch",
+		func(ctx context.Context, v any) (model.EnterprisePatch, error) {
+			return ec.unmarshalNEnterprisePatch2sanfangᚋgraphᚋmodelᚐEnterprisePatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["patch"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMeeting_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "patch",
+		func(ctx context.Context, v any) (model.MeetingPatch, error) {
+			return ec.unmarshalNMeetingPatch2sanfangᚋgraphᚋmodelᚐMeetingPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["patch"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateMembershipFigures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "patch",
+		func(ctx context.Context, v any) (model.MembershipFiguresPatch, error) {
+			return ec.unmarshalNMembershipFiguresPatch2sanfangᚋgraphᚋmodelᚐMembershipFiguresPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["patch"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePerson_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "patch",
+		func(ctx context.Context, v any) (model.PersonPatch, error) {
+			return ec.unmarshalNPersonPatch2sanfangᚋgraphᚋmodelᚐPersonPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["patch"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updatePlan_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "patch",
+		func(ctx context.Context, v any) (model.PlanPatch, error) {
+			return ec.unmarshalNPlanPatch2sanfangᚋgraphᚋmodelᚐPlanPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["patch"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateTask_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "patch",
+		func(ctx context.Context, v any) (model.TaskPatch, error) {
+			return ec.unmarshalNTaskPatch2sanfangᚋgraphᚋmodelᚐTaskPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["patch"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_updateUnion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "version",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["version"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "patch",
+		func(ctx context.Context, v any) (model.UnionPatch, error) {
+			return ec.unmarshalNUnionPatch2sanfangᚋgraphᚋmodelᚐUnionPatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["patch"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertActivities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "items",
+		func(ctx context.Context, v any) ([]*model.ActivityInput, error) {
+			return ec.unmarshalNActivityInput2ᚕᚖsanfangᚋgraphᚋmodelᚐActivityInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["items"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertActivity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ActivityInput, error) {
+			return ec.unmarshalNActivityInput2sanfangᚋgraphᚋmodelᚐActivityInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertEnterprise_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.EnterpriseInput, error) {
+			return ec.unmarshalNEnterpriseInput2sanfangᚋgraphᚋmodelᚐEnterpriseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertEnterprises_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "items",
+		func(ctx context.Context, v any) ([]*model.EnterpriseInput, error) {
+			return ec.unmarshalNEnterpriseInput2ᚕᚖsanfangᚋgraphᚋmodelᚐEnterpriseInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["items"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertManyMembershipFigures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "items",
+		func(ctx context.Context, v any) ([]*model.MembershipFiguresInput, error) {
+			return ec.unmarshalNMembershipFiguresInput2ᚕᚖsanfangᚋgraphᚋmodelᚐMembershipFiguresInputᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["items"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "idempotencyKey",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["idempotencyKey"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertMembershipFigures_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.MembershipFiguresInput, error) {
+			return ec.unmarshalNMembershipFiguresInput2sanfangᚋgraphᚋmodelᚐMembershipFiguresInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_upsertUnion_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.UnionInput, error) {
+			return ec.unmarshalNUnionInput2sanfangᚋgraphᚋmodelᚐUnionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Person_meetings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3762,6 +5552,52 @@ func (ec *executionContext) field_Query_activities_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AuditFilter, error) {
+			return ec.unmarshalOAuditFilter2ᚖsanfangᚋgraphᚋmodelᚐAuditFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5083,6 +6919,144 @@ func (ec *executionContext) fieldContext_ActivityEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Actor_credentialId(ctx context.Context, field graphql.CollectedField, obj *domain.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_credentialId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CredentialID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_credentialId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Actor_kind(ctx context.Context, field graphql.CollectedField, obj *domain.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Actor_name(ctx context.Context, field graphql.CollectedField, obj *domain.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Actor_role(ctx context.Context, field graphql.CollectedField, obj *domain.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
+}
+
+func (ec *executionContext) _Actor_body(ctx context.Context, field graphql.CollectedField, obj *domain.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.BodyCode) graphql.Marshaler {
+			return ec.marshalOBodyCode2sanfangᚋinternalᚋdomainᚐBodyCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, "BodyCode")
+}
+
+func (ec *executionContext) _Actor_enterpriseId(ctx context.Context, field graphql.CollectedField, obj *domain.Actor) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Actor_enterpriseId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EnterpriseID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Actor_enterpriseId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Actor", field, false, false, "String")
+}
+
 func (ec *executionContext) _AgendaItem_title(ctx context.Context, field graphql.CollectedField, obj *domain.AgendaItem) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5303,6 +7277,474 @@ func (ec *executionContext) fieldContext_AssociationMembership_provenance(_ cont
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Provenance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditRecord_seq(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditRecord().Seq(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, true, true, "Int")
+}
+
+func (ec *executionContext) _AuditRecord_at(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "Time")
+}
+
+func (ec *executionContext) _AuditRecord_actor(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Actor) graphql.Marshaler {
+			return ec.marshalNActor2sanfangᚋinternalᚋdomainᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditRecord_operation(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditRecord_outcome(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_outcome(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Outcome, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.Outcome) graphql.Marshaler {
+			return ec.marshalNOutcome2sanfangᚋinternalᚋdomainᚐOutcome(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_outcome(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "Outcome")
+}
+
+func (ec *executionContext) _AuditRecord_reason(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditRecord_entityKind(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_entityKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntityKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_entityKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditRecord_entityId(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_entityId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditRecord().EntityID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_entityId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, true, true, "ID")
+}
+
+func (ec *executionContext) _AuditRecord_version(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "Int")
+}
+
+func (ec *executionContext) _AuditRecord_deleted(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _AuditRecord_body(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.BodyCode) graphql.Marshaler {
+			return ec.marshalOBodyCode2sanfangᚋinternalᚋdomainᚐBodyCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecord", field, false, false, "BodyCode")
+}
+
+func (ec *executionContext) _AuditRecord_changes(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecord_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AuditRecord().Changes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.FieldChange) graphql.Marshaler {
+			return ec.marshalNFieldChange2ᚕᚖsanfangᚋinternalᚋdomainᚐFieldChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecord_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditRecord",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditRecordConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[domain.AuditRecord]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecordConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []store.Edge[domain.AuditRecord]) graphql.Marshaler {
+			return ec.marshalNAuditRecordEdge2ᚕsanfangᚋinternalᚋstoreᚐEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecordConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditRecordEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditRecordConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Connection[domain.AuditRecord]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecordConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.AuditRecord) graphql.Marshaler {
+			return ec.marshalNAuditRecord2ᚕᚖsanfangᚋinternalᚋdomainᚐAuditRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecordConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditRecordConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditRecordConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.Connection[domain.AuditRecord]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecordConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2sanfangᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecordConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditRecordConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditRecordConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.Connection[domain.AuditRecord]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecordConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecordConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecordConnection", field, true, false, "Int")
+}
+
+func (ec *executionContext) _AuditRecordEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *store.Edge[domain.AuditRecord]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecordEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecordEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditRecordEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditRecordEdge_node(ctx context.Context, field graphql.CollectedField, obj *store.Edge[domain.AuditRecord]) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditRecordEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.AuditRecord) graphql.Marshaler {
+			return ec.marshalNAuditRecord2ᚖsanfangᚋinternalᚋdomainᚐAuditRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditRecordEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditRecordEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditRecord(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5718,6 +8160,130 @@ func (ec *executionContext) fieldContext_Body_provenance(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _BulkPayload_receipts(ctx context.Context, field graphql.CollectedField, obj *model.BulkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkPayload_receipts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Receipts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Receipt) graphql.Marshaler {
+			return ec.marshalNReceipt2ᚕᚖsanfangᚋgraphᚋmodelᚐReceiptᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkPayload_receipts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "BulkPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Receipt(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _BulkPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.BulkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkPayload_created(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Created, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BulkPayload_updated(ctx context.Context, field graphql.CollectedField, obj *model.BulkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkPayload_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkPayload_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BulkPayload_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.BulkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkPayload_unchanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchanged, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkPayload_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BulkPayload_rejected(ctx context.Context, field graphql.CollectedField, obj *model.BulkPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BulkPayload_rejected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rejected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BulkPayload_rejected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BulkPayload", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Decision_text(ctx context.Context, field graphql.CollectedField, obj *domain.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5771,6 +8337,29 @@ func (ec *executionContext) fieldContext_Decision_plan(_ context.Context, field 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _DeletePayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeletePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeletePayload_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeletePayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeletePayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Enterprise_id(ctx context.Context, field graphql.CollectedField, obj *domain.Enterprise) (ret graphql.Marshaler) {
@@ -6504,6 +9093,121 @@ func (ec *executionContext) fieldContext_EnterpriseEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _FieldChange_field(ctx context.Context, field graphql.CollectedField, obj *domain.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldChange_before(ctx context.Context, field graphql.CollectedField, obj *domain.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _FieldChange_after(ctx context.Context, field graphql.CollectedField, obj *domain.FieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v any) graphql.Marshaler {
+			return ec.marshalOJSON2interface(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FieldChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldChange", field, false, false, "JSON")
+}
+
+func (ec *executionContext) _FieldProblem_field(ctx context.Context, field graphql.CollectedField, obj *domain.FieldError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldProblem_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldProblem_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldProblem_message(ctx context.Context, field graphql.CollectedField, obj *domain.FieldError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldProblem_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldProblem_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldProblem", field, false, false, "String")
 }
 
 func (ec *executionContext) _Meeting_id(ctx context.Context, field graphql.CollectedField, obj *domain.Meeting) (ret graphql.Marshaler) {
@@ -7782,6 +10486,1546 @@ func (ec *executionContext) fieldContext_Milestone_doneOn(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Milestone", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Mutation_createEnterprise(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createEnterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateEnterprise(ctx, fc.Args["input"].(model.EnterpriseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖsanfangᚋinternalᚋdomainᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createEnterprise(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createEnterprise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateEnterprise(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateEnterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateEnterprise(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["patch"].(model.EnterprisePatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Enterprise) graphql.Marshaler {
+			return ec.marshalNEnterprise2ᚖsanfangᚋinternalᚋdomainᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateEnterprise(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateEnterprise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteEnterprise(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteEnterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteEnterprise(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖsanfangᚋgraphᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteEnterprise(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteEnterprise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertEnterprise(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertEnterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertEnterprise(ctx, fc.Args["input"].(model.EnterpriseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Receipt) graphql.Marshaler {
+			return ec.marshalNReceipt2ᚖsanfangᚋgraphᚋmodelᚐReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertEnterprise(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Receipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertEnterprise_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertEnterprises(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertEnterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertEnterprises(ctx, fc.Args["items"].([]*model.EnterpriseInput), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BulkPayload) graphql.Marshaler {
+			return ec.marshalNBulkPayload2ᚖsanfangᚋgraphᚋmodelᚐBulkPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertEnterprises(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertEnterprises_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createAssociationMembership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createAssociationMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateAssociationMembership(ctx, fc.Args["input"].(model.AssociationMembershipInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.AssociationMembership) graphql.Marshaler {
+			return ec.marshalNAssociationMembership2ᚖsanfangᚋinternalᚋdomainᚐAssociationMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createAssociationMembership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssociationMembership(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createAssociationMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateAssociationMembership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateAssociationMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateAssociationMembership(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["patch"].(model.AssociationMembershipPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.AssociationMembership) graphql.Marshaler {
+			return ec.marshalNAssociationMembership2ᚖsanfangᚋinternalᚋdomainᚐAssociationMembership(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateAssociationMembership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AssociationMembership(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateAssociationMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteAssociationMembership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteAssociationMembership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteAssociationMembership(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖsanfangᚋgraphᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteAssociationMembership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteAssociationMembership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createUnion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createUnion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateUnion(ctx, fc.Args["input"].(model.UnionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Union) graphql.Marshaler {
+			return ec.marshalNUnion2ᚖsanfangᚋinternalᚋdomainᚐUnion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createUnion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Union(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createUnion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateUnion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateUnion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateUnion(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["patch"].(model.UnionPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Union) graphql.Marshaler {
+			return ec.marshalNUnion2ᚖsanfangᚋinternalᚋdomainᚐUnion(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateUnion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Union(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateUnion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteUnion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteUnion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteUnion(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖsanfangᚋgraphᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteUnion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteUnion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertUnion(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertUnion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertUnion(ctx, fc.Args["input"].(model.UnionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Receipt) graphql.Marshaler {
+			return ec.marshalNReceipt2ᚖsanfangᚋgraphᚋmodelᚐReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertUnion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Receipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertUnion_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMembershipFigures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMembershipFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMembershipFigures(ctx, fc.Args["input"].(model.MembershipFiguresInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MembershipFigures) graphql.Marshaler {
+			return ec.marshalNMembershipFigures2ᚖsanfangᚋinternalᚋdomainᚐMembershipFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMembershipFigures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipFigures(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMembershipFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMembershipFigures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMembershipFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMembershipFigures(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["patch"].(model.MembershipFiguresPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MembershipFigures) graphql.Marshaler {
+			return ec.marshalNMembershipFigures2ᚖsanfangᚋinternalᚋdomainᚐMembershipFigures(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMembershipFigures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipFigures(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMembershipFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMembershipFigures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMembershipFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMembershipFigures(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖsanfangᚋgraphᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMembershipFigures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMembershipFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertMembershipFigures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertMembershipFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertMembershipFigures(ctx, fc.Args["input"].(model.MembershipFiguresInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Receipt) graphql.Marshaler {
+			return ec.marshalNReceipt2ᚖsanfangᚋgraphᚋmodelᚐReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertMembershipFigures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Receipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertMembershipFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertManyMembershipFigures(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertManyMembershipFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertManyMembershipFigures(ctx, fc.Args["items"].([]*model.MembershipFiguresInput), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BulkPayload) graphql.Marshaler {
+			return ec.marshalNBulkPayload2ᚖsanfangᚋgraphᚋmodelᚐBulkPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertManyMembershipFigures(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertManyMembershipFigures_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateActivity(ctx, fc.Args["input"].(model.ActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚖsanfangᚋinternalᚋdomainᚐActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateActivity(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["patch"].(model.ActivityPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Activity) graphql.Marshaler {
+			return ec.marshalNActivity2ᚖsanfangᚋinternalᚋdomainᚐActivity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteActivity(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖsanfangᚋgraphᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertActivity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertActivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertActivity(ctx, fc.Args["input"].(model.ActivityInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Receipt) graphql.Marshaler {
+			return ec.marshalNReceipt2ᚖsanfangᚋgraphᚋmodelᚐReceipt(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertActivity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Receipt(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertActivity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_upsertActivities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_upsertActivities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpsertActivities(ctx, fc.Args["items"].([]*model.ActivityInput), fc.Args["idempotencyKey"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BulkPayload) graphql.Marshaler {
+			return ec.marshalNBulkPayload2ᚖsanfangᚋgraphᚋmodelᚐBulkPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_upsertActivities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BulkPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_upsertActivities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePerson(ctx, fc.Args["input"].(model.PersonInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖsanfangᚋinternalᚋdomainᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updatePerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePerson(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["patch"].(model.PersonPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖsanfangᚋinternalᚋdomainᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deletePerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deletePerson(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeletePerson(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖsanfangᚋgraphᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deletePerson(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deletePerson_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateMeeting(ctx, fc.Args["input"].(model.MeetingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖsanfangᚋinternalᚋdomainᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateMeeting(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["patch"].(model.MeetingPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Meeting) graphql.Marshaler {
+			return ec.marshalNMeeting2ᚖsanfangᚋinternalᚋdomainᚐMeeting(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteMeeting(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteMeeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteMeeting(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖsanfangᚋgraphᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteMeeting(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteMeeting_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePlan(ctx, fc.Args["input"].(model.PlanInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖsanfangᚋinternalᚋdomainᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updatePlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updatePlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdatePlan(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["patch"].(model.PlanPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖsanfangᚋinternalᚋdomainᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updatePlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updatePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deletePlan(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deletePlan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeletePlan(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖsanfangᚋgraphᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deletePlan(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deletePlan_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateTask(ctx, fc.Args["input"].(model.TaskInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚖsanfangᚋinternalᚋdomainᚐTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_updateTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_updateTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().UpdateTask(ctx, fc.Args["id"].(string), fc.Args["version"].(int), fc.Args["patch"].(model.TaskPatch))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚖsanfangᚋinternalᚋdomainᚐTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_updateTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_updateTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_deleteTask(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_deleteTask(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DeleteTask(ctx, fc.Args["id"].(string), fc.Args["version"].(int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+			return ec.marshalNDeletePayload2ᚖsanfangᚋgraphᚋmodelᚐDeletePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_deleteTask(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DeletePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_deleteTask_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_reportProgress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_reportProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ReportProgress(ctx, fc.Args["input"].(model.ProgressInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgressPayload) graphql.Marshaler {
+			return ec.marshalNProgressPayload2ᚖsanfangᚋgraphᚋmodelᚐProgressPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_reportProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgressPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_reportProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8199,7 +12443,7 @@ func (ec *executionContext) _Person_phone(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Person_phone(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Phone, nil
+			return ec.Resolvers.Person().Phone(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8210,7 +12454,7 @@ func (ec *executionContext) _Person_phone(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Person_phone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
 }
 
 func (ec *executionContext) _Person_email(ctx context.Context, field graphql.CollectedField, obj *domain.Person) (ret graphql.Marshaler) {
@@ -8222,7 +12466,7 @@ func (ec *executionContext) _Person_email(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Person_email(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Email, nil
+			return ec.Resolvers.Person().Email(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -8233,7 +12477,7 @@ func (ec *executionContext) _Person_email(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Person_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Person", field, true, true, "String")
 }
 
 func (ec *executionContext) _Person_meetings(ctx context.Context, field graphql.CollectedField, obj *domain.Person) (ret graphql.Marshaler) {
@@ -9039,6 +13283,70 @@ func (ec *executionContext) fieldContext_PlanEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _ProgressPayload_progressUpdate(ctx context.Context, field graphql.CollectedField, obj *model.ProgressPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPayload_progressUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProgressUpdate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ProgressUpdate) graphql.Marshaler {
+			return ec.marshalNProgressUpdate2ᚖsanfangᚋinternalᚋdomainᚐProgressUpdate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPayload_progressUpdate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgressPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgressUpdate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgressPayload_task(ctx context.Context, field graphql.CollectedField, obj *model.ProgressPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressPayload_task(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Task, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚖsanfangᚋinternalᚋdomainᚐTask(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressPayload_task(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgressPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProgressUpdate_id(ctx context.Context, field graphql.CollectedField, obj *domain.ProgressUpdate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9523,6 +13831,61 @@ func (ec *executionContext) _Provenance_note(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Provenance_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Provenance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Provenance_recordedBy(ctx context.Context, field graphql.CollectedField, obj *domain.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_recordedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Actor) graphql.Marshaler {
+			return ec.marshalOActor2ᚖsanfangᚋinternalᚋdomainᚐActor(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Provenance",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Provenance_recordedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Provenance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Provenance_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Provenance_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Provenance", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10073,6 +14436,50 @@ func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_auditLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditLog(ctx, fc.Args["filter"].(*model.AuditFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Connection[domain.AuditRecord]) graphql.Marshaler {
+			return ec.marshalNAuditRecordConnection2ᚖsanfangᚋgraphᚋmodelᚐConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditRecordConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10144,6 +14551,208 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Receipt_index(ctx context.Context, field graphql.CollectedField, obj *model.Receipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receipt_index(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Index, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receipt_index(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receipt", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Receipt_status(ctx context.Context, field graphql.CollectedField, obj *model.Receipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receipt_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ReceiptStatus) graphql.Marshaler {
+			return ec.marshalNReceiptStatus2sanfangᚋgraphᚋmodelᚐReceiptStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Receipt_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receipt", field, false, false, "ReceiptStatus")
+}
+
+func (ec *executionContext) _Receipt_id(ctx context.Context, field graphql.CollectedField, obj *model.Receipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receipt_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Receipt_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receipt", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Receipt_version(ctx context.Context, field graphql.CollectedField, obj *model.Receipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receipt_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Receipt_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Receipt", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Receipt_error(ctx context.Context, field graphql.CollectedField, obj *model.Receipt) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Receipt_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ReceiptError) graphql.Marshaler {
+			return ec.marshalOReceiptError2ᚖsanfangᚋgraphᚋmodelᚐReceiptError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Receipt_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Receipt",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ReceiptError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ReceiptError_code(ctx context.Context, field graphql.CollectedField, obj *model.ReceiptError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReceiptError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReceiptError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReceiptError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReceiptError_message(ctx context.Context, field graphql.CollectedField, obj *model.ReceiptError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReceiptError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReceiptError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ReceiptError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ReceiptError_fields(ctx context.Context, field graphql.CollectedField, obj *model.ReceiptError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ReceiptError_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.FieldError) graphql.Marshaler {
+			return ec.marshalNFieldProblem2ᚕᚖsanfangᚋinternalᚋdomainᚐFieldErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ReceiptError_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ReceiptError",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FieldProblem(ctx, field)
 		},
 	}
 	return fc, nil
@@ -13399,6 +18008,118 @@ func UnmarshalActivityFilter(ctx context.Context, raw any) (domain.ActivityFilte
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputActivityInput(ctx context.Context, obj any) (model.ActivityInput, error) {
+	var it model.ActivityInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "title", "organiserBody", "date", "endDate", "regionCode", "enterpriseIds", "unionIds", "participantCount", "taskId", "externalId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNActivityKind2sanfangᚋinternalᚋdomainᚐActivityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "organiserBody":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organiserBody"))
+			data, err := ec.unmarshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganiserBody = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = data
+		case "regionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCode = data
+		case "enterpriseIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIds = data
+		case "unionIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unionIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnionIds = data
+		case "participantCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantCount = data
+		case "taskId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskID = data
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActivityInput unmarshals raw into the ActivityInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActivityInput(ctx context.Context, raw any) (model.ActivityInput, error) {
+	var out model.ActivityInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivityInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputActivityOrder(ctx context.Context, obj any) (domain.ActivityOrder, error) {
 	var it domain.ActivityOrder
 	if obj == nil {
@@ -13449,6 +18170,377 @@ func (ec *executionContext) unmarshalInputActivityOrder(ctx context.Context, obj
 func UnmarshalActivityOrder(ctx context.Context, raw any) (domain.ActivityOrder, error) {
 	var out domain.ActivityOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivityOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputActivityPatch(ctx context.Context, obj any) (model.ActivityPatch, error) {
+	var it model.ActivityPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "title", "organiserBody", "date", "endDate", "regionCode", "enterpriseIds", "unionIds", "participantCount", "taskId", "externalId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOActivityKind2ᚖsanfangᚋinternalᚋdomainᚐActivityKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = graphql.OmittableOf(data)
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = graphql.OmittableOf(data)
+		case "organiserBody":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("organiserBody"))
+			data, err := ec.unmarshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrganiserBody = graphql.OmittableOf(data)
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = graphql.OmittableOf(data)
+		case "endDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndDate = graphql.OmittableOf(data)
+		case "regionCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCode = graphql.OmittableOf(data)
+		case "enterpriseIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIds = graphql.OmittableOf(data)
+		case "unionIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unionIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnionIds = graphql.OmittableOf(data)
+		case "participantCount":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantCount"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantCount = graphql.OmittableOf(data)
+		case "taskId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskID = graphql.OmittableOf(data)
+		case "externalId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("externalId"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ExternalID = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActivityPatch unmarshals raw into the ActivityPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActivityPatch(ctx context.Context, raw any) (model.ActivityPatch, error) {
+	var out model.ActivityPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivityPatch", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssociationMembershipInput(ctx context.Context, obj any) (model.AssociationMembershipInput, error) {
+	var it model.AssociationMembershipInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enterpriseId", "level", "since", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enterpriseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseID = data
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalNMembershipLevel2sanfangᚋinternalᚋdomainᚐMembershipLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = data
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = data
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssociationMembershipInput unmarshals raw into the AssociationMembershipInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssociationMembershipInput(ctx context.Context, raw any) (model.AssociationMembershipInput, error) {
+	var out model.AssociationMembershipInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssociationMembershipInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAssociationMembershipPatch(ctx context.Context, obj any) (model.AssociationMembershipPatch, error) {
+	var it model.AssociationMembershipPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"level", "since", "until"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "level":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("level"))
+			data, err := ec.unmarshalOMembershipLevel2ᚖsanfangᚋinternalᚋdomainᚐMembershipLevel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Level = graphql.OmittableOf(data)
+		case "since":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("since"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Since = graphql.OmittableOf(data)
+		case "until":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("until"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Until = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAssociationMembershipPatch unmarshals raw into the AssociationMembershipPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAssociationMembershipPatch(ctx context.Context, raw any) (model.AssociationMembershipPatch, error) {
+	var out model.AssociationMembershipPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AssociationMembershipPatch", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj any) (model.AuditFilter, error) {
+	var it model.AuditFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"entityKind", "entityId", "body", "actor", "operation", "outcomes", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "entityKind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entityKind"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EntityKind = data
+		case "entityId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("entityId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EntityID = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "actor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("actor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Actor = data
+		case "operation":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("operation"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Operation = data
+		case "outcomes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outcomes"))
+			data, err := ec.unmarshalOOutcome2ᚕsanfangᚋinternalᚋdomainᚐOutcomeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outcomes = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuditFilter unmarshals raw into the AuditFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuditFilter(ctx context.Context, raw any) (model.AuditFilter, error) {
+	var out model.AuditFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj any) (model.DecisionInput, error) {
+	var it model.DecisionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"text", "planId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "planId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDecisionInput unmarshals raw into the DecisionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDecisionInput(ctx context.Context, raw any) (model.DecisionInput, error) {
+	var out model.DecisionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecisionInput", raw, &out)
 	return out, err
 }
 
@@ -13515,6 +18607,111 @@ func UnmarshalEnterpriseFilter(ctx context.Context, raw any) (domain.EnterpriseF
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEnterpriseInput(ctx context.Context, obj any) (model.EnterpriseInput, error) {
+	var it model.EnterpriseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "legalName", "brand", "brandEn", "creditCode", "regionCodes", "outlets", "couriers", "employees", "figuresAsOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "legalName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalName = data
+		case "brand":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brand"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Brand = data
+		case "brandEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandEn = data
+		case "creditCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("creditCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreditCode = data
+		case "regionCodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodes = data
+		case "outlets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outlets"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outlets = data
+		case "couriers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("couriers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Couriers = data
+		case "employees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employees"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Employees = data
+		case "figuresAsOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("figuresAsOf"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiguresAsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEnterpriseInput unmarshals raw into the EnterpriseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEnterpriseInput(ctx context.Context, raw any) (model.EnterpriseInput, error) {
+	var out model.EnterpriseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnterpriseInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEnterpriseOrder(ctx context.Context, obj any) (domain.EnterpriseOrder, error) {
 	var it domain.EnterpriseOrder
 	if obj == nil {
@@ -13565,6 +18762,111 @@ func (ec *executionContext) unmarshalInputEnterpriseOrder(ctx context.Context, o
 func UnmarshalEnterpriseOrder(ctx context.Context, raw any) (domain.EnterpriseOrder, error) {
 	var out domain.EnterpriseOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnterpriseOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEnterprisePatch(ctx context.Context, obj any) (model.EnterprisePatch, error) {
+	var it model.EnterprisePatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "legalName", "brand", "brandEn", "creditCode", "regionCodes", "outlets", "couriers", "employees", "figuresAsOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "legalName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("legalName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LegalName = graphql.OmittableOf(data)
+		case "brand":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brand"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Brand = graphql.OmittableOf(data)
+		case "brandEn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("brandEn"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BrandEn = graphql.OmittableOf(data)
+		case "creditCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("creditCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreditCode = graphql.OmittableOf(data)
+		case "regionCodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodes = graphql.OmittableOf(data)
+		case "outlets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("outlets"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Outlets = graphql.OmittableOf(data)
+		case "couriers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("couriers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Couriers = graphql.OmittableOf(data)
+		case "employees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employees"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Employees = graphql.OmittableOf(data)
+		case "figuresAsOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("figuresAsOf"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FiguresAsOf = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEnterprisePatch unmarshals raw into the EnterprisePatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEnterprisePatch(ctx context.Context, raw any) (model.EnterprisePatch, error) {
+	var out model.EnterprisePatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnterprisePatch", raw, &out)
 	return out, err
 }
 
@@ -13701,6 +19003,139 @@ func UnmarshalMeetingFilter(ctx context.Context, raw any) (domain.MeetingFilter,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputMeetingInput(ctx context.Context, obj any) (model.MeetingInput, error) {
+	var it model.MeetingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "sequence", "title", "date", "startsAt", "timeOfDay", "place", "hostBodies", "chairId", "participants", "speeches", "agenda", "decisions", "source"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNMeetingKind2sanfangᚋinternalᚋdomainᚐMeetingKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "sequence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sequence"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sequence = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "timeOfDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeOfDay"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeOfDay = data
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = data
+		case "hostBodies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hostBodies"))
+			data, err := ec.unmarshalNBodyCode2ᚕsanfangᚋinternalᚋdomainᚐBodyCodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HostBodies = data
+		case "chairId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chairId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChairID = data
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOParticipantInput2ᚕᚖsanfangᚋgraphᚋmodelᚐParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = data
+		case "speeches":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("speeches"))
+			data, err := ec.unmarshalOSpeechInput2ᚕᚖsanfangᚋgraphᚋmodelᚐSpeechInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Speeches = data
+		case "agenda":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agenda"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agenda = data
+		case "decisions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisions"))
+			data, err := ec.unmarshalODecisionInput2ᚕᚖsanfangᚋgraphᚋmodelᚐDecisionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decisions = data
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOSourceDocumentInput2ᚖsanfangᚋgraphᚋmodelᚐSourceDocumentInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMeetingInput unmarshals raw into the MeetingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMeetingInput(ctx context.Context, raw any) (model.MeetingInput, error) {
+	var out model.MeetingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeetingInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputMeetingOrder(ctx context.Context, obj any) (domain.MeetingOrder, error) {
 	var it domain.MeetingOrder
 	if obj == nil {
@@ -13751,6 +19186,538 @@ func (ec *executionContext) unmarshalInputMeetingOrder(ctx context.Context, obj 
 func UnmarshalMeetingOrder(ctx context.Context, raw any) (domain.MeetingOrder, error) {
 	var out domain.MeetingOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeetingOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMeetingPatch(ctx context.Context, obj any) (model.MeetingPatch, error) {
+	var it model.MeetingPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "sequence", "title", "date", "startsAt", "timeOfDay", "place", "hostBodies", "chairId", "participants", "speeches", "agenda", "decisions", "source"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOMeetingKind2ᚖsanfangᚋinternalᚋdomainᚐMeetingKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = graphql.OmittableOf(data)
+		case "sequence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sequence"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sequence = graphql.OmittableOf(data)
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = graphql.OmittableOf(data)
+		case "date":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("date"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Date = graphql.OmittableOf(data)
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = graphql.OmittableOf(data)
+		case "timeOfDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("timeOfDay"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TimeOfDay = graphql.OmittableOf(data)
+		case "place":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("place"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Place = graphql.OmittableOf(data)
+		case "hostBodies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("hostBodies"))
+			data, err := ec.unmarshalOBodyCode2ᚕsanfangᚋinternalᚋdomainᚐBodyCodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HostBodies = graphql.OmittableOf(data)
+		case "chairId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chairId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChairID = graphql.OmittableOf(data)
+		case "participants":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participants"))
+			data, err := ec.unmarshalOParticipantInput2ᚕᚖsanfangᚋgraphᚋmodelᚐParticipantInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Participants = graphql.OmittableOf(data)
+		case "speeches":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("speeches"))
+			data, err := ec.unmarshalOSpeechInput2ᚕᚖsanfangᚋgraphᚋmodelᚐSpeechInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Speeches = graphql.OmittableOf(data)
+		case "agenda":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("agenda"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Agenda = graphql.OmittableOf(data)
+		case "decisions":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decisions"))
+			data, err := ec.unmarshalODecisionInput2ᚕᚖsanfangᚋgraphᚋmodelᚐDecisionInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decisions = graphql.OmittableOf(data)
+		case "source":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("source"))
+			data, err := ec.unmarshalOSourceDocumentInput2ᚖsanfangᚋgraphᚋmodelᚐSourceDocumentInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Source = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMeetingPatch unmarshals raw into the MeetingPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMeetingPatch(ctx context.Context, raw any) (model.MeetingPatch, error) {
+	var out model.MeetingPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeetingPatch", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembershipFiguresInput(ctx context.Context, obj any) (model.MembershipFiguresInput, error) {
+	var it model.MembershipFiguresInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"unionId", "period", "employees", "couriers", "members", "courierMembers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "unionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unionId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnionID = data
+		case "period":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("period"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Period = data
+		case "employees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employees"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Employees = data
+		case "couriers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("couriers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Couriers = data
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = data
+		case "courierMembers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courierMembers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourierMembers = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipFiguresInput unmarshals raw into the MembershipFiguresInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipFiguresInput(ctx context.Context, raw any) (model.MembershipFiguresInput, error) {
+	var out model.MembershipFiguresInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipFiguresInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMembershipFiguresPatch(ctx context.Context, obj any) (model.MembershipFiguresPatch, error) {
+	var it model.MembershipFiguresPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"employees", "couriers", "members", "courierMembers"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "employees":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employees"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Employees = graphql.OmittableOf(data)
+		case "couriers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("couriers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Couriers = graphql.OmittableOf(data)
+		case "members":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("members"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Members = graphql.OmittableOf(data)
+		case "courierMembers":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courierMembers"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourierMembers = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMembershipFiguresPatch unmarshals raw into the MembershipFiguresPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMembershipFiguresPatch(ctx context.Context, raw any) (model.MembershipFiguresPatch, error) {
+	var out model.MembershipFiguresPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MembershipFiguresPatch", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMilestoneInput(ctx context.Context, obj any) (model.MilestoneInput, error) {
+	var it model.MilestoneInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "dueOn", "doneOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "dueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOn = data
+		case "doneOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("doneOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DoneOn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMilestoneInput unmarshals raw into the MilestoneInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMilestoneInput(ctx context.Context, raw any) (model.MilestoneInput, error) {
+	var out model.MilestoneInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MilestoneInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParticipantInput(ctx context.Context, obj any) (model.ParticipantInput, error) {
+	var it model.ParticipantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"personId", "body", "enterpriseId", "unionId", "role", "capacity"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "enterpriseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseID = data
+		case "unionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unionId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnionID = data
+		case "role":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("role"))
+			data, err := ec.unmarshalNParticipantRole2sanfangᚋinternalᚋdomainᚐParticipantRole(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Role = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipantInput unmarshals raw into the ParticipantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipantInput(ctx context.Context, raw any) (model.ParticipantInput, error) {
+	var out model.ParticipantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj any) (model.PersonInput, error) {
+	var it model.PersonInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "titles", "phone", "email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "titles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titles"))
+			data, err := ec.unmarshalOTitleInput2ᚕᚖsanfangᚋgraphᚋmodelᚐTitleInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Titles = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonInput unmarshals raw into the PersonInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonInput(ctx context.Context, raw any) (model.PersonInput, error) {
+	var out model.PersonInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPersonPatch(ctx context.Context, obj any) (model.PersonPatch, error) {
+	var it model.PersonPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "titles", "phone", "email"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "titles":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("titles"))
+			data, err := ec.unmarshalOTitleInput2ᚕᚖsanfangᚋgraphᚋmodelᚐTitleInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Titles = graphql.OmittableOf(data)
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = graphql.OmittableOf(data)
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonPatch unmarshals raw into the PersonPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonPatch(ctx context.Context, raw any) (model.PersonPatch, error) {
+	var out model.PersonPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonPatch", raw, &out)
 	return out, err
 }
 
@@ -13817,6 +19784,90 @@ func UnmarshalPlanFilter(ctx context.Context, raw any) (domain.PlanFilter, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPlanInput(ctx context.Context, obj any) (model.PlanInput, error) {
+	var it model.PlanInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"year", "title", "status", "bodies", "adoptedAtMeetingId", "adoptedOn", "weightedProgress"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNPlanStatus2sanfangᚋinternalᚋdomainᚐPlanStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "bodies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodies"))
+			data, err := ec.unmarshalNBodyCode2ᚕsanfangᚋinternalᚋdomainᚐBodyCodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bodies = data
+		case "adoptedAtMeetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adoptedAtMeetingId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdoptedAtMeetingID = data
+		case "adoptedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adoptedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdoptedOn = data
+		case "weightedProgress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightedProgress"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightedProgress = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanInput unmarshals raw into the PlanInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanInput(ctx context.Context, raw any) (model.PlanInput, error) {
+	var out model.PlanInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPlanOrder(ctx context.Context, obj any) (domain.PlanOrder, error) {
 	var it domain.PlanOrder
 	if obj == nil {
@@ -13867,6 +19918,307 @@ func (ec *executionContext) unmarshalInputPlanOrder(ctx context.Context, obj any
 func UnmarshalPlanOrder(ctx context.Context, raw any) (domain.PlanOrder, error) {
 	var out domain.PlanOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPlanPatch(ctx context.Context, obj any) (model.PlanPatch, error) {
+	var it model.PlanPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"year", "title", "status", "bodies", "adoptedAtMeetingId", "adoptedOn", "weightedProgress"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "year":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("year"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Year = graphql.OmittableOf(data)
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = graphql.OmittableOf(data)
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOPlanStatus2ᚖsanfangᚋinternalᚋdomainᚐPlanStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = graphql.OmittableOf(data)
+		case "bodies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("bodies"))
+			data, err := ec.unmarshalOBodyCode2ᚕsanfangᚋinternalᚋdomainᚐBodyCodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Bodies = graphql.OmittableOf(data)
+		case "adoptedAtMeetingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adoptedAtMeetingId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdoptedAtMeetingID = graphql.OmittableOf(data)
+		case "adoptedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("adoptedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AdoptedOn = graphql.OmittableOf(data)
+		case "weightedProgress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weightedProgress"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WeightedProgress = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanPatch unmarshals raw into the PlanPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanPatch(ctx context.Context, raw any) (model.PlanPatch, error) {
+	var out model.PlanPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanPatch", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputProgressInput(ctx context.Context, obj any) (model.ProgressInput, error) {
+	var it model.ProgressInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"taskId", "progress", "status", "text", "body", "reporterId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "taskId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("taskId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.TaskID = data
+		case "progress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progress"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Progress = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNTaskStatus2sanfangᚋinternalᚋdomainᚐTaskStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "text":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("text"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Text = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "reporterId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reporterId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReporterID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProgressInput unmarshals raw into the ProgressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProgressInput(ctx context.Context, raw any) (model.ProgressInput, error) {
+	var out model.ProgressInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProgressInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSourceDocumentInput(ctx context.Context, obj any) (model.SourceDocumentInput, error) {
+	var it model.SourceDocumentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"title", "publisher", "publishedOn", "url"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "publisher":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publisher"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Publisher = data
+		case "publishedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PublishedOn = data
+		case "url":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("url"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.URL = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSourceDocumentInput unmarshals raw into the SourceDocumentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSourceDocumentInput(ctx context.Context, raw any) (model.SourceDocumentInput, error) {
+	var out model.SourceDocumentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SourceDocumentInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSpeechInput(ctx context.Context, obj any) (model.SpeechInput, error) {
+	var it model.SpeechInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kind", "speakerId", "body", "unionId", "enterpriseId", "summary"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNSpeechKind2sanfangᚋinternalᚋdomainᚐSpeechKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "speakerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("speakerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SpeakerID = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "unionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unionId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnionID = data
+		case "enterpriseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseID = data
+		case "summary":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("summary"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Summary = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSpeechInput unmarshals raw into the SpeechInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSpeechInput(ctx context.Context, raw any) (model.SpeechInput, error) {
+	var out model.SpeechInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SpeechInput", raw, &out)
 	return out, err
 }
 
@@ -13975,6 +20327,139 @@ func UnmarshalTaskFilter(ctx context.Context, raw any) (domain.TaskFilter, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTaskInput(ctx context.Context, obj any) (model.TaskInput, error) {
+	var it model.TaskInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"planId", "number", "title", "description", "theme", "leadBody", "supportingBodies", "status", "progress", "weight", "dueOn", "milestones", "enterpriseIds", "unionIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "planId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "theme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("theme"))
+			data, err := ec.unmarshalNTaskTheme2sanfangᚋinternalᚋdomainᚐTaskTheme(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Theme = data
+		case "leadBody":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadBody"))
+			data, err := ec.unmarshalNBodyCode2sanfangᚋinternalᚋdomainᚐBodyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadBody = data
+		case "supportingBodies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportingBodies"))
+			data, err := ec.unmarshalOBodyCode2ᚕsanfangᚋinternalᚋdomainᚐBodyCodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportingBodies = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOTaskStatus2ᚖsanfangᚋinternalᚋdomainᚐTaskStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "progress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progress"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Progress = data
+		case "weight":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weight"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weight = data
+		case "dueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOn = data
+		case "milestones":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("milestones"))
+			data, err := ec.unmarshalOMilestoneInput2ᚕᚖsanfangᚋgraphᚋmodelᚐMilestoneInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Milestones = data
+		case "enterpriseIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIds = data
+		case "unionIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unionIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnionIds = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskInput unmarshals raw into the TaskInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskInput(ctx context.Context, raw any) (model.TaskInput, error) {
+	var out model.TaskInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTaskOrder(ctx context.Context, obj any) (domain.TaskOrder, error) {
 	var it domain.TaskOrder
 	if obj == nil {
@@ -14025,6 +20510,181 @@ func (ec *executionContext) unmarshalInputTaskOrder(ctx context.Context, obj any
 func UnmarshalTaskOrder(ctx context.Context, raw any) (domain.TaskOrder, error) {
 	var out domain.TaskOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTaskPatch(ctx context.Context, obj any) (model.TaskPatch, error) {
+	var it model.TaskPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "title", "description", "theme", "leadBody", "supportingBodies", "status", "progress", "weight", "dueOn", "milestones", "enterpriseIds", "unionIds"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = graphql.OmittableOf(data)
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = graphql.OmittableOf(data)
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = graphql.OmittableOf(data)
+		case "theme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("theme"))
+			data, err := ec.unmarshalOTaskTheme2ᚖsanfangᚋinternalᚋdomainᚐTaskTheme(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Theme = graphql.OmittableOf(data)
+		case "leadBody":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leadBody"))
+			data, err := ec.unmarshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.LeadBody = graphql.OmittableOf(data)
+		case "supportingBodies":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supportingBodies"))
+			data, err := ec.unmarshalOBodyCode2ᚕsanfangᚋinternalᚋdomainᚐBodyCodeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SupportingBodies = graphql.OmittableOf(data)
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalOTaskStatus2ᚖsanfangᚋinternalᚋdomainᚐTaskStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = graphql.OmittableOf(data)
+		case "progress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("progress"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Progress = graphql.OmittableOf(data)
+		case "weight":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("weight"))
+			data, err := ec.unmarshalOFloat2ᚖfloat64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Weight = graphql.OmittableOf(data)
+		case "dueOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueOn = graphql.OmittableOf(data)
+		case "milestones":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("milestones"))
+			data, err := ec.unmarshalOMilestoneInput2ᚕᚖsanfangᚋgraphᚋmodelᚐMilestoneInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Milestones = graphql.OmittableOf(data)
+		case "enterpriseIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseIds = graphql.OmittableOf(data)
+		case "unionIds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("unionIds"))
+			data, err := ec.unmarshalOID2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.UnionIds = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskPatch unmarshals raw into the TaskPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskPatch(ctx context.Context, raw any) (model.TaskPatch, error) {
+	var out model.TaskPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskPatch", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputTitleInput(ctx context.Context, obj any) (model.TitleInput, error) {
+	var it model.TitleInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"body", "title"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalNBodyCode2sanfangᚋinternalᚋdomainᚐBodyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTitleInput unmarshals raw into the TitleInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTitleInput(ctx context.Context, raw any) (model.TitleInput, error) {
+	var out model.TitleInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TitleInput", raw, &out)
 	return out, err
 }
 
@@ -14112,6 +20772,90 @@ func UnmarshalUnionFilter(ctx context.Context, raw any) (domain.UnionFilter, err
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnionInput(ctx context.Context, obj any) (model.UnionInput, error) {
+	var it model.UnionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "enterpriseId", "regionCodes", "parentId", "foundedOn", "chairId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNUnionKind2sanfangᚋinternalᚋdomainᚐUnionKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "enterpriseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseID = data
+		case "regionCodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodes = data
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = data
+		case "foundedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedOn = data
+		case "chairId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chairId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChairID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnionInput unmarshals raw into the UnionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnionInput(ctx context.Context, raw any) (model.UnionInput, error) {
+	var out model.UnionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnionInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnionOrder(ctx context.Context, obj any) (domain.UnionOrder, error) {
 	var it domain.UnionOrder
 	if obj == nil {
@@ -14162,6 +20906,90 @@ func (ec *executionContext) unmarshalInputUnionOrder(ctx context.Context, obj an
 func UnmarshalUnionOrder(ctx context.Context, raw any) (domain.UnionOrder, error) {
 	var out domain.UnionOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputUnionPatch(ctx context.Context, obj any) (model.UnionPatch, error) {
+	var it model.UnionPatch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "enterpriseId", "regionCodes", "parentId", "foundedOn", "chairId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = graphql.OmittableOf(data)
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalOUnionKind2ᚖsanfangᚋinternalᚋdomainᚐUnionKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = graphql.OmittableOf(data)
+		case "enterpriseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseID = graphql.OmittableOf(data)
+		case "regionCodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regionCodes"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RegionCodes = graphql.OmittableOf(data)
+		case "parentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("parentId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParentID = graphql.OmittableOf(data)
+		case "foundedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("foundedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FoundedOn = graphql.OmittableOf(data)
+		case "chairId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("chairId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ChairID = graphql.OmittableOf(data)
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnionPatch unmarshals raw into the UnionPatch input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnionPatch(ctx context.Context, raw any) (model.UnionPatch, error) {
+	var out model.UnionPatch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnionPatch", raw, &out)
 	return out, err
 }
 
@@ -14471,6 +21299,64 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var actorImplementors = []string{"Actor"}
+
+func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *domain.Actor) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, actorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Actor")
+		case "credentialId":
+			out.Values[i] = ec._Actor_credentialId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._Actor_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Actor_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Actor_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._Actor_body(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "enterpriseId":
+			out.Values[i] = ec._Actor_enterpriseId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var agendaItemImplementors = []string{"AgendaItem"}
 
 func (ec *executionContext) _AgendaItem(ctx context.Context, sel ast.SelectionSet, obj *domain.AgendaItem) graphql.Marshaler {
@@ -14556,6 +21442,184 @@ func (ec *executionContext) _AssociationMembership(ctx context.Context, sel ast.
 			out.Values[i] = ec._AssociationMembership_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditRecordImplementors = []string{"AuditRecord"}
+
+func (ec *executionContext) _AuditRecord(ctx context.Context, sel ast.SelectionSet, obj *domain.AuditRecord) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditRecord")
+		case "seq":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditRecord_seq(ctx, field, obj)
+				})
+		case "at":
+			out.Values[i] = ec._AuditRecord_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "actor":
+			out.Values[i] = ec._AuditRecord_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "operation":
+			out.Values[i] = ec._AuditRecord_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "outcome":
+			out.Values[i] = ec._AuditRecord_outcome(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reason":
+			out.Values[i] = ec._AuditRecord_reason(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entityKind":
+			out.Values[i] = ec._AuditRecord_entityKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "entityId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditRecord_entityId(ctx, field, obj)
+				})
+		case "version":
+			out.Values[i] = ec._AuditRecord_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deleted":
+			out.Values[i] = ec._AuditRecord_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "body":
+			out.Values[i] = ec._AuditRecord_body(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "changes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditRecord_changes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditRecordConnectionImplementors = []string{"AuditRecordConnection"}
+
+func (ec *executionContext) _AuditRecordConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[domain.AuditRecord]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditRecordConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditRecordConnection")
+		case "edges":
+			out.Values[i] = ec._AuditRecordConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nodes":
+			out.Values[i] = ec._AuditRecordConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditRecordConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditRecordConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditRecordEdgeImplementors = []string{"AuditRecordEdge"}
+
+func (ec *executionContext) _AuditRecordEdge(ctx context.Context, sel ast.SelectionSet, obj *store.Edge[domain.AuditRecord]) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditRecordEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditRecordEdge")
+		case "cursor":
+			out.Values[i] = ec._AuditRecordEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AuditRecordEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14674,6 +21738,59 @@ func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var bulkPayloadImplementors = []string{"BulkPayload"}
+
+func (ec *executionContext) _BulkPayload(ctx context.Context, sel ast.SelectionSet, obj *model.BulkPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, bulkPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BulkPayload")
+		case "receipts":
+			out.Values[i] = ec._BulkPayload_receipts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "created":
+			out.Values[i] = ec._BulkPayload_created(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updated":
+			out.Values[i] = ec._BulkPayload_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchanged":
+			out.Values[i] = ec._BulkPayload_unchanged(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rejected":
+			out.Values[i] = ec._BulkPayload_rejected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var decisionImplementors = []string{"Decision"}
 
 func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet, obj *domain.Decision) graphql.Marshaler {
@@ -14696,6 +21813,39 @@ func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Decision_plan(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deletePayloadImplementors = []string{"DeletePayload"}
+
+func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeletePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deletePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeletePayload")
+		case "id":
+			out.Values[i] = ec._DeletePayload_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14915,6 +22065,87 @@ func (ec *executionContext) _EnterpriseEdge(ctx context.Context, sel ast.Selecti
 			}
 		case "node":
 			out.Values[i] = ec._EnterpriseEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fieldChangeImplementors = []string{"FieldChange"}
+
+func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *domain.FieldChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FieldChange")
+		case "field":
+			out.Values[i] = ec._FieldChange_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._FieldChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._FieldChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fieldProblemImplementors = []string{"FieldProblem"}
+
+func (ec *executionContext) _FieldProblem(ctx context.Context, sel ast.SelectionSet, obj *domain.FieldError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fieldProblemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FieldProblem")
+		case "field":
+			out.Values[i] = ec._FieldProblem_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._FieldProblem_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15376,6 +22607,287 @@ func (ec *executionContext) _Milestone(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "createEnterprise":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createEnterprise(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateEnterprise":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateEnterprise(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteEnterprise":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteEnterprise(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertEnterprise":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertEnterprise(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertEnterprises":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertEnterprises(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createAssociationMembership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createAssociationMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateAssociationMembership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateAssociationMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteAssociationMembership":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteAssociationMembership(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createUnion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createUnion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateUnion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateUnion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteUnion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteUnion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertUnion":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertUnion(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMembershipFigures":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMembershipFigures(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMembershipFigures":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMembershipFigures(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMembershipFigures":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMembershipFigures(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertMembershipFigures":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertMembershipFigures(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertManyMembershipFigures":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertManyMembershipFigures(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertActivity":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertActivity(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upsertActivities":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_upsertActivities(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPerson":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPerson(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatePerson":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePerson(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletePerson":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deletePerson(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteMeeting":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteMeeting(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updatePlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updatePlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletePlan":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deletePlan(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "updateTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_updateTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleteTask":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_deleteTask(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reportProgress":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_reportProgress(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -15525,15 +23037,17 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Person_bodies(ctx, field, obj)
 				})
 		case "phone":
-			out.Values[i] = ec._Person_phone(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_phone(ctx, field, obj)
+				})
 		case "email":
-			out.Values[i] = ec._Person_email(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_email(ctx, field, obj)
+				})
 		case "meetings":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -15839,6 +23353,44 @@ func (ec *executionContext) _PlanEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var progressPayloadImplementors = []string{"ProgressPayload"}
+
+func (ec *executionContext) _ProgressPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProgressPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, progressPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgressPayload")
+		case "progressUpdate":
+			out.Values[i] = ec._ProgressPayload_progressUpdate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "task":
+			out.Values[i] = ec._ProgressPayload_task(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var progressUpdateImplementors = []string{"ProgressUpdate", "Node"}
 
 func (ec *executionContext) _ProgressUpdate(ctx context.Context, sel ast.SelectionSet, obj *domain.ProgressUpdate) graphql.Marshaler {
@@ -16029,6 +23581,16 @@ func (ec *executionContext) _Provenance(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "recordedBy":
+			out.Values[i] = ec._Provenance_recordedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordedAt":
+			out.Values[i] = ec._Provenance_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16143,6 +23705,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_people(ctx, field)
 				})
+		case "auditLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditLog(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -16156,6 +23724,102 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var receiptImplementors = []string{"Receipt"}
+
+func (ec *executionContext) _Receipt(ctx context.Context, sel ast.SelectionSet, obj *model.Receipt) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, receiptImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Receipt")
+		case "index":
+			out.Values[i] = ec._Receipt_index(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Receipt_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._Receipt_id(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._Receipt_version(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._Receipt_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var receiptErrorImplementors = []string{"ReceiptError"}
+
+func (ec *executionContext) _ReceiptError(ctx context.Context, sel ast.SelectionSet, obj *model.ReceiptError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, receiptErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ReceiptError")
+		case "code":
+			out.Values[i] = ec._ReceiptError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ReceiptError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._ReceiptError_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17253,6 +24917,30 @@ func (ec *executionContext) marshalNActivityEdge2ᚕsanfangᚋinternalᚋstore�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNActivityInput2sanfangᚋgraphᚋmodelᚐActivityInput(ctx context.Context, v any) (model.ActivityInput, error) {
+	res, err := ec.unmarshalInputActivityInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNActivityInput2ᚕᚖsanfangᚋgraphᚋmodelᚐActivityInputᚄ(ctx context.Context, v any) ([]*model.ActivityInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ActivityInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNActivityInput2ᚖsanfangᚋgraphᚋmodelᚐActivityInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNActivityInput2ᚖsanfangᚋgraphᚋmodelᚐActivityInput(ctx context.Context, v any) (*model.ActivityInput, error) {
+	res, err := ec.unmarshalInputActivityInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNActivityKind2sanfangᚋinternalᚋdomainᚐActivityKind(ctx context.Context, v any) (domain.ActivityKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.ActivityKind(tmp)
@@ -17283,6 +24971,15 @@ func (ec *executionContext) marshalNActivityOrderField2sanfangᚋinternalᚋdoma
 	return res
 }
 
+func (ec *executionContext) unmarshalNActivityPatch2sanfangᚋgraphᚋmodelᚐActivityPatch(ctx context.Context, v any) (model.ActivityPatch, error) {
+	res, err := ec.unmarshalInputActivityPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActor2sanfangᚋinternalᚋdomainᚐActor(ctx context.Context, sel ast.SelectionSet, v domain.Actor) graphql.Marshaler {
+	return ec._Actor(ctx, sel, &v)
+}
+
 func (ec *executionContext) marshalNAgendaItem2sanfangᚋinternalᚋdomainᚐAgendaItem(ctx context.Context, sel ast.SelectionSet, v domain.AgendaItem) graphql.Marshaler {
 	return ec._AgendaItem(ctx, sel, &v)
 }
@@ -17292,6 +24989,76 @@ func (ec *executionContext) marshalNAgendaItem2ᚕsanfangᚋinternalᚋdomainᚐ
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAgendaItem2sanfangᚋinternalᚋdomainᚐAgendaItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAssociationMembership2ᚖsanfangᚋinternalᚋdomainᚐAssociationMembership(ctx context.Context, sel ast.SelectionSet, v *domain.AssociationMembership) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AssociationMembership!")
+		return graphql.Null
+	}
+	return ec._AssociationMembership(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNAssociationMembershipInput2sanfangᚋgraphᚋmodelᚐAssociationMembershipInput(ctx context.Context, v any) (model.AssociationMembershipInput, error) {
+	res, err := ec.unmarshalInputAssociationMembershipInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNAssociationMembershipPatch2sanfangᚋgraphᚋmodelᚐAssociationMembershipPatch(ctx context.Context, v any) (model.AssociationMembershipPatch, error) {
+	res, err := ec.unmarshalInputAssociationMembershipPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAuditRecord2ᚕᚖsanfangᚋinternalᚋdomainᚐAuditRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AuditRecord) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditRecord2ᚖsanfangᚋinternalᚋdomainᚐAuditRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditRecord2ᚖsanfangᚋinternalᚋdomainᚐAuditRecord(ctx context.Context, sel ast.SelectionSet, v *domain.AuditRecord) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditRecord!")
+		return graphql.Null
+	}
+	return ec._AuditRecord(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditRecordConnection2ᚖsanfangᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[domain.AuditRecord]) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditRecordConnection!")
+		return graphql.Null
+	}
+	return ec._AuditRecordConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditRecordEdge2sanfangᚋinternalᚋstoreᚐEdge(ctx context.Context, sel ast.SelectionSet, v store.Edge[domain.AuditRecord]) graphql.Marshaler {
+	return ec._AuditRecordEdge(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAuditRecordEdge2ᚕsanfangᚋinternalᚋstoreᚐEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []store.Edge[domain.AuditRecord]) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditRecordEdge2sanfangᚋinternalᚋstoreᚐEdge(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -17342,6 +25109,36 @@ func (ec *executionContext) marshalNBodyCode2sanfangᚋinternalᚋdomainᚐBodyC
 	return res
 }
 
+func (ec *executionContext) unmarshalNBodyCode2ᚕsanfangᚋinternalᚋdomainᚐBodyCodeᚄ(ctx context.Context, v any) ([]domain.BodyCode, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.BodyCode, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBodyCode2sanfangᚋinternalᚋdomainᚐBodyCode(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNBodyCode2ᚕsanfangᚋinternalᚋdomainᚐBodyCodeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.BodyCode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBodyCode2sanfangᚋinternalᚋdomainᚐBodyCode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNBodyKind2sanfangᚋinternalᚋdomainᚐBodyKind(ctx context.Context, v any) (domain.BodyKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.BodyKind(tmp)
@@ -17369,6 +25166,14 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNBulkPayload2ᚖsanfangᚋgraphᚋmodelᚐBulkPayload(ctx context.Context, sel ast.SelectionSet, v *model.BulkPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "BulkPayload!")
+		return graphql.Null
+	}
+	return ec._BulkPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -17403,6 +25208,19 @@ func (ec *executionContext) marshalNDecision2ᚕsanfangᚋinternalᚋdomainᚐDe
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNDecisionInput2ᚖsanfangᚋgraphᚋmodelᚐDecisionInput(ctx context.Context, v any) (*model.DecisionInput, error) {
+	res, err := ec.unmarshalInputDecisionInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDeletePayload2ᚖsanfangᚋgraphᚋmodelᚐDeletePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeletePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DeletePayload!")
+		return graphql.Null
+	}
+	return ec._DeletePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNEnterprise2ᚕᚖsanfangᚋinternalᚋdomainᚐEnterpriseᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Enterprise) graphql.Marshaler {
@@ -17457,6 +25275,30 @@ func (ec *executionContext) marshalNEnterpriseEdge2ᚕsanfangᚋinternalᚋstore
 	return ret
 }
 
+func (ec *executionContext) unmarshalNEnterpriseInput2sanfangᚋgraphᚋmodelᚐEnterpriseInput(ctx context.Context, v any) (model.EnterpriseInput, error) {
+	res, err := ec.unmarshalInputEnterpriseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNEnterpriseInput2ᚕᚖsanfangᚋgraphᚋmodelᚐEnterpriseInputᚄ(ctx context.Context, v any) ([]*model.EnterpriseInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.EnterpriseInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEnterpriseInput2ᚖsanfangᚋgraphᚋmodelᚐEnterpriseInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNEnterpriseInput2ᚖsanfangᚋgraphᚋmodelᚐEnterpriseInput(ctx context.Context, v any) (*model.EnterpriseInput, error) {
+	res, err := ec.unmarshalInputEnterpriseInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNEnterpriseOrderField2sanfangᚋinternalᚋdomainᚐEnterpriseOrderField(ctx context.Context, v any) (domain.EnterpriseOrderField, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.EnterpriseOrderField(tmp)
@@ -17470,6 +25312,59 @@ func (ec *executionContext) marshalNEnterpriseOrderField2sanfangᚋinternalᚋdo
 		graphql.AddInvalidNullFromMarshaler(ctx, "EnterpriseOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNEnterprisePatch2sanfangᚋgraphᚋmodelᚐEnterprisePatch(ctx context.Context, v any) (model.EnterprisePatch, error) {
+	res, err := ec.unmarshalInputEnterprisePatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFieldChange2ᚕᚖsanfangᚋinternalᚋdomainᚐFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.FieldChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFieldChange2ᚖsanfangᚋinternalᚋdomainᚐFieldChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFieldChange2ᚖsanfangᚋinternalᚋdomainᚐFieldChange(ctx context.Context, sel ast.SelectionSet, v *domain.FieldChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FieldChange!")
+		return graphql.Null
+	}
+	return ec._FieldChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNFieldProblem2ᚕᚖsanfangᚋinternalᚋdomainᚐFieldErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.FieldError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFieldProblem2ᚖsanfangᚋinternalᚋdomainᚐFieldError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFieldProblem2ᚖsanfangᚋinternalᚋdomainᚐFieldError(ctx context.Context, sel ast.SelectionSet, v *domain.FieldError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FieldProblem!")
+		return graphql.Null
+	}
+	return ec._FieldProblem(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
@@ -17581,6 +25476,11 @@ func (ec *executionContext) marshalNMeetingEdge2ᚕsanfangᚋinternalᚋstoreᚐ
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMeetingInput2sanfangᚋgraphᚋmodelᚐMeetingInput(ctx context.Context, v any) (model.MeetingInput, error) {
+	res, err := ec.unmarshalInputMeetingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNMeetingKind2sanfangᚋinternalᚋdomainᚐMeetingKind(ctx context.Context, v any) (domain.MeetingKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.MeetingKind(tmp)
@@ -17609,6 +25509,11 @@ func (ec *executionContext) marshalNMeetingOrderField2sanfangᚋinternalᚋdomai
 		graphql.AddInvalidNullFromMarshaler(ctx, "MeetingOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNMeetingPatch2sanfangᚋgraphᚋmodelᚐMeetingPatch(ctx context.Context, v any) (model.MeetingPatch, error) {
+	res, err := ec.unmarshalInputMeetingPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNMembershipFigures2ᚕᚖsanfangᚋinternalᚋdomainᚐMembershipFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.MembershipFigures) graphql.Marshaler {
@@ -17663,6 +25568,35 @@ func (ec *executionContext) marshalNMembershipFiguresEdge2ᚕsanfangᚋinternal�
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMembershipFiguresInput2sanfangᚋgraphᚋmodelᚐMembershipFiguresInput(ctx context.Context, v any) (model.MembershipFiguresInput, error) {
+	res, err := ec.unmarshalInputMembershipFiguresInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMembershipFiguresInput2ᚕᚖsanfangᚋgraphᚋmodelᚐMembershipFiguresInputᚄ(ctx context.Context, v any) ([]*model.MembershipFiguresInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MembershipFiguresInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMembershipFiguresInput2ᚖsanfangᚋgraphᚋmodelᚐMembershipFiguresInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNMembershipFiguresInput2ᚖsanfangᚋgraphᚋmodelᚐMembershipFiguresInput(ctx context.Context, v any) (*model.MembershipFiguresInput, error) {
+	res, err := ec.unmarshalInputMembershipFiguresInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNMembershipFiguresPatch2sanfangᚋgraphᚋmodelᚐMembershipFiguresPatch(ctx context.Context, v any) (model.MembershipFiguresPatch, error) {
+	res, err := ec.unmarshalInputMembershipFiguresPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNMembershipLevel2sanfangᚋinternalᚋdomainᚐMembershipLevel(ctx context.Context, v any) (domain.MembershipLevel, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.MembershipLevel(tmp)
@@ -17698,6 +25632,11 @@ func (ec *executionContext) marshalNMilestone2ᚕsanfangᚋinternalᚋdomainᚐM
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMilestoneInput2ᚖsanfangᚋgraphᚋmodelᚐMilestoneInput(ctx context.Context, v any) (*model.MilestoneInput, error) {
+	res, err := ec.unmarshalInputMilestoneInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNNode2ᚕsanfangᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17719,6 +25658,21 @@ func (ec *executionContext) marshalNOrderDirection2sanfangᚋinternalᚋdomain�
 	res := graphql.MarshalString(string(v))
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "OrderDirection!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNOutcome2sanfangᚋinternalᚋdomainᚐOutcome(ctx context.Context, v any) (domain.Outcome, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.Outcome(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOutcome2sanfangᚋinternalᚋdomainᚐOutcome(ctx context.Context, sel ast.SelectionSet, v domain.Outcome) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Outcome!")
 	}
 	return res
 }
@@ -17749,6 +25703,11 @@ func (ec *executionContext) marshalNParticipant2ᚖsanfangᚋinternalᚋdomain�
 		return graphql.Null
 	}
 	return ec._Participant(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNParticipantInput2ᚖsanfangᚋgraphᚋmodelᚐParticipantInput(ctx context.Context, v any) (*model.ParticipantInput, error) {
+	res, err := ec.unmarshalInputParticipantInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNParticipantRole2sanfangᚋinternalᚋdomainᚐParticipantRole(ctx context.Context, v any) (domain.ParticipantRole, error) {
@@ -17818,6 +25777,16 @@ func (ec *executionContext) marshalNPersonEdge2ᚕsanfangᚋinternalᚋstoreᚐE
 	return ret
 }
 
+func (ec *executionContext) unmarshalNPersonInput2sanfangᚋgraphᚋmodelᚐPersonInput(ctx context.Context, v any) (model.PersonInput, error) {
+	res, err := ec.unmarshalInputPersonInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPersonPatch2sanfangᚋgraphᚋmodelᚐPersonPatch(ctx context.Context, v any) (model.PersonPatch, error) {
+	res, err := ec.unmarshalInputPersonPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNPlan2ᚕᚖsanfangᚋinternalᚋdomainᚐPlanᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Plan) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17870,6 +25839,11 @@ func (ec *executionContext) marshalNPlanEdge2ᚕsanfangᚋinternalᚋstoreᚐEdg
 	return ret
 }
 
+func (ec *executionContext) unmarshalNPlanInput2sanfangᚋgraphᚋmodelᚐPlanInput(ctx context.Context, v any) (model.PlanInput, error) {
+	res, err := ec.unmarshalInputPlanInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPlanOrderField2sanfangᚋinternalᚋdomainᚐPlanOrderField(ctx context.Context, v any) (domain.PlanOrderField, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.PlanOrderField(tmp)
@@ -17885,6 +25859,11 @@ func (ec *executionContext) marshalNPlanOrderField2sanfangᚋinternalᚋdomain�
 	return res
 }
 
+func (ec *executionContext) unmarshalNPlanPatch2sanfangᚋgraphᚋmodelᚐPlanPatch(ctx context.Context, v any) (model.PlanPatch, error) {
+	res, err := ec.unmarshalInputPlanPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPlanStatus2sanfangᚋinternalᚋdomainᚐPlanStatus(ctx context.Context, v any) (domain.PlanStatus, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.PlanStatus(tmp)
@@ -17898,6 +25877,19 @@ func (ec *executionContext) marshalNPlanStatus2sanfangᚋinternalᚋdomainᚐPla
 		graphql.AddInvalidNullFromMarshaler(ctx, "PlanStatus!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNProgressInput2sanfangᚋgraphᚋmodelᚐProgressInput(ctx context.Context, v any) (model.ProgressInput, error) {
+	res, err := ec.unmarshalInputProgressInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProgressPayload2ᚖsanfangᚋgraphᚋmodelᚐProgressPayload(ctx context.Context, sel ast.SelectionSet, v *model.ProgressPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgressPayload!")
+		return graphql.Null
+	}
+	return ec._ProgressPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProgressUpdate2ᚕᚖsanfangᚋinternalᚋdomainᚐProgressUpdateᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.ProgressUpdate) graphql.Marshaler {
@@ -17971,6 +25963,40 @@ func (ec *executionContext) marshalNProvenanceBasis2sanfangᚋinternalᚋdomain�
 	return res
 }
 
+func (ec *executionContext) marshalNReceipt2ᚕᚖsanfangᚋgraphᚋmodelᚐReceiptᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Receipt) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNReceipt2ᚖsanfangᚋgraphᚋmodelᚐReceipt(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNReceipt2ᚖsanfangᚋgraphᚋmodelᚐReceipt(ctx context.Context, sel ast.SelectionSet, v *model.Receipt) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Receipt!")
+		return graphql.Null
+	}
+	return ec._Receipt(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNReceiptStatus2sanfangᚋgraphᚋmodelᚐReceiptStatus(ctx context.Context, v any) (model.ReceiptStatus, error) {
+	var res model.ReceiptStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNReceiptStatus2sanfangᚋgraphᚋmodelᚐReceiptStatus(ctx context.Context, sel ast.SelectionSet, v model.ReceiptStatus) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNRegion2ᚕᚖsanfangᚋinternalᚋdomainᚐRegionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Region) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18017,6 +26043,11 @@ func (ec *executionContext) marshalNSpeech2ᚖsanfangᚋinternalᚋdomainᚐSpee
 		return graphql.Null
 	}
 	return ec._Speech(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNSpeechInput2ᚖsanfangᚋgraphᚋmodelᚐSpeechInput(ctx context.Context, v any) (*model.SpeechInput, error) {
+	res, err := ec.unmarshalInputSpeechInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNSpeechKind2sanfangᚋinternalᚋdomainᚐSpeechKind(ctx context.Context, v any) (domain.SpeechKind, error) {
@@ -18100,6 +26131,11 @@ func (ec *executionContext) marshalNTaskEdge2ᚕsanfangᚋinternalᚋstoreᚐEdg
 	return ret
 }
 
+func (ec *executionContext) unmarshalNTaskInput2sanfangᚋgraphᚋmodelᚐTaskInput(ctx context.Context, v any) (model.TaskInput, error) {
+	res, err := ec.unmarshalInputTaskInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNTaskOrderField2sanfangᚋinternalᚋdomainᚐTaskOrderField(ctx context.Context, v any) (domain.TaskOrderField, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.TaskOrderField(tmp)
@@ -18113,6 +26149,11 @@ func (ec *executionContext) marshalNTaskOrderField2sanfangᚋinternalᚋdomain�
 		graphql.AddInvalidNullFromMarshaler(ctx, "TaskOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNTaskPatch2sanfangᚋgraphᚋmodelᚐTaskPatch(ctx context.Context, v any) (model.TaskPatch, error) {
+	res, err := ec.unmarshalInputTaskPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalNTaskStatus2sanfangᚋinternalᚋdomainᚐTaskStatus(ctx context.Context, v any) (domain.TaskStatus, error) {
@@ -18179,6 +26220,11 @@ func (ec *executionContext) marshalNTitle2ᚕsanfangᚋinternalᚋdomainᚐTitle
 	return ret
 }
 
+func (ec *executionContext) unmarshalNTitleInput2ᚖsanfangᚋgraphᚋmodelᚐTitleInput(ctx context.Context, v any) (*model.TitleInput, error) {
+	res, err := ec.unmarshalInputTitleInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNUnion2ᚕᚖsanfangᚋinternalᚋdomainᚐUnionᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Union) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -18231,6 +26277,11 @@ func (ec *executionContext) marshalNUnionEdge2ᚕsanfangᚋinternalᚋstoreᚐEd
 	return ret
 }
 
+func (ec *executionContext) unmarshalNUnionInput2sanfangᚋgraphᚋmodelᚐUnionInput(ctx context.Context, v any) (model.UnionInput, error) {
+	res, err := ec.unmarshalInputUnionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNUnionKind2sanfangᚋinternalᚋdomainᚐUnionKind(ctx context.Context, v any) (domain.UnionKind, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.UnionKind(tmp)
@@ -18259,6 +26310,11 @@ func (ec *executionContext) marshalNUnionOrderField2sanfangᚋinternalᚋdomain�
 		graphql.AddInvalidNullFromMarshaler(ctx, "UnionOrderField!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNUnionPatch2sanfangᚋgraphᚋmodelᚐUnionPatch(ctx context.Context, v any) (model.UnionPatch, error) {
+	res, err := ec.unmarshalInputUnionPatch(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -18447,12 +26503,38 @@ func (ec *executionContext) marshalOActivityKind2ᚕsanfangᚋinternalᚋdomain�
 	return ret
 }
 
+func (ec *executionContext) unmarshalOActivityKind2ᚖsanfangᚋinternalᚋdomainᚐActivityKind(ctx context.Context, v any) (*domain.ActivityKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.ActivityKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActivityKind2ᚖsanfangᚋinternalᚋdomainᚐActivityKind(ctx context.Context, sel ast.SelectionSet, v *domain.ActivityKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOActivityOrder2ᚖsanfangᚋinternalᚋdomainᚐActivityOrder(ctx context.Context, v any) (*domain.ActivityOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputActivityOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOActor2ᚖsanfangᚋinternalᚋdomainᚐActor(ctx context.Context, sel ast.SelectionSet, v *domain.Actor) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Actor(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOAssociationMembership2ᚖsanfangᚋinternalᚋdomainᚐAssociationMembership(ctx context.Context, sel ast.SelectionSet, v *domain.AssociationMembership) graphql.Marshaler {
@@ -18462,11 +26544,32 @@ func (ec *executionContext) marshalOAssociationMembership2ᚖsanfangᚋinternal�
 	return ec._AssociationMembership(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOAuditFilter2ᚖsanfangᚋgraphᚋmodelᚐAuditFilter(ctx context.Context, v any) (*model.AuditFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuditFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalOBody2ᚖsanfangᚋinternalᚋdomainᚐBody(ctx context.Context, sel ast.SelectionSet, v *domain.Body) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Body(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBodyCode2sanfangᚋinternalᚋdomainᚐBodyCode(ctx context.Context, v any) (domain.BodyCode, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.BodyCode(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBodyCode2sanfangᚋinternalᚋdomainᚐBodyCode(ctx context.Context, sel ast.SelectionSet, v domain.BodyCode) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOBodyCode2ᚕsanfangᚋinternalᚋdomainᚐBodyCodeᚄ(ctx context.Context, v any) ([]domain.BodyCode, error) {
@@ -18503,6 +26606,25 @@ func (ec *executionContext) marshalOBodyCode2ᚕsanfangᚋinternalᚋdomainᚐBo
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx context.Context, v any) (*domain.BodyCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.BodyCode(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx context.Context, sel ast.SelectionSet, v *domain.BodyCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -18551,6 +26673,23 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := scalar.MarshalDate(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODecisionInput2ᚕᚖsanfangᚋgraphᚋmodelᚐDecisionInputᚄ(ctx context.Context, v any) ([]*model.DecisionInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.DecisionInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDecisionInput2ᚖsanfangᚋgraphᚋmodelᚐDecisionInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOEnterprise2ᚖsanfangᚋinternalᚋdomainᚐEnterprise(ctx context.Context, sel ast.SelectionSet, v *domain.Enterprise) graphql.Marshaler {
@@ -18654,6 +26793,18 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚕintᚄ(ctx context.Context, v any) ([]int, error) {
 	if v == nil {
 		return nil, nil
@@ -18704,6 +26855,24 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = sel
 	_ = ctx
 	res := graphql.MarshalInt(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOJSON2interface(ctx context.Context, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalAny(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.SelectionSet, v any) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalAny(v)
 	return res
 }
 
@@ -18758,6 +26927,25 @@ func (ec *executionContext) marshalOMeetingKind2ᚕsanfangᚋinternalᚋdomain�
 	return ret
 }
 
+func (ec *executionContext) unmarshalOMeetingKind2ᚖsanfangᚋinternalᚋdomainᚐMeetingKind(ctx context.Context, v any) (*domain.MeetingKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.MeetingKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMeetingKind2ᚖsanfangᚋinternalᚋdomainᚐMeetingKind(ctx context.Context, sel ast.SelectionSet, v *domain.MeetingKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOMeetingOrder2ᚖsanfangᚋinternalᚋdomainᚐMeetingOrder(ctx context.Context, v any) (*domain.MeetingOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -18773,11 +26961,100 @@ func (ec *executionContext) marshalOMembershipFigures2ᚖsanfangᚋinternalᚋdo
 	return ec._MembershipFigures(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOMembershipLevel2ᚖsanfangᚋinternalᚋdomainᚐMembershipLevel(ctx context.Context, v any) (*domain.MembershipLevel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.MembershipLevel(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMembershipLevel2ᚖsanfangᚋinternalᚋdomainᚐMembershipLevel(ctx context.Context, sel ast.SelectionSet, v *domain.MembershipLevel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) unmarshalOMilestoneInput2ᚕᚖsanfangᚋgraphᚋmodelᚐMilestoneInputᚄ(ctx context.Context, v any) ([]*model.MilestoneInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MilestoneInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNMilestoneInput2ᚖsanfangᚋgraphᚋmodelᚐMilestoneInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalONode2sanfangᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Node(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOOutcome2ᚕsanfangᚋinternalᚋdomainᚐOutcomeᚄ(ctx context.Context, v any) ([]domain.Outcome, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]domain.Outcome, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNOutcome2sanfangᚋinternalᚋdomainᚐOutcome(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOOutcome2ᚕsanfangᚋinternalᚋdomainᚐOutcomeᚄ(ctx context.Context, sel ast.SelectionSet, v []domain.Outcome) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOutcome2sanfangᚋinternalᚋdomainᚐOutcome(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOParticipantInput2ᚕᚖsanfangᚋgraphᚋmodelᚐParticipantInputᚄ(ctx context.Context, v any) ([]*model.ParticipantInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ParticipantInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParticipantInput2ᚖsanfangᚋgraphᚋmodelᚐParticipantInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOParticipantRole2ᚖsanfangᚋinternalᚋdomainᚐParticipantRole(ctx context.Context, v any) (*domain.ParticipantRole, error) {
@@ -18865,6 +27142,32 @@ func (ec *executionContext) marshalOPlanStatus2ᚕsanfangᚋinternalᚋdomainᚐ
 	return ret
 }
 
+func (ec *executionContext) unmarshalOPlanStatus2ᚖsanfangᚋinternalᚋdomainᚐPlanStatus(ctx context.Context, v any) (*domain.PlanStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.PlanStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlanStatus2ᚖsanfangᚋinternalᚋdomainᚐPlanStatus(ctx context.Context, sel ast.SelectionSet, v *domain.PlanStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
+func (ec *executionContext) marshalOReceiptError2ᚖsanfangᚋgraphᚋmodelᚐReceiptError(ctx context.Context, sel ast.SelectionSet, v *model.ReceiptError) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ReceiptError(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalORegion2ᚖsanfangᚋinternalᚋdomainᚐRegion(ctx context.Context, sel ast.SelectionSet, v *domain.Region) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -18877,6 +27180,31 @@ func (ec *executionContext) marshalOSourceDocument2ᚖsanfangᚋinternalᚋdomai
 		return graphql.Null
 	}
 	return ec._SourceDocument(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOSourceDocumentInput2ᚖsanfangᚋgraphᚋmodelᚐSourceDocumentInput(ctx context.Context, v any) (*model.SourceDocumentInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputSourceDocumentInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOSpeechInput2ᚕᚖsanfangᚋgraphᚋmodelᚐSpeechInputᚄ(ctx context.Context, v any) ([]*model.SpeechInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.SpeechInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSpeechInput2ᚖsanfangᚋgraphᚋmodelᚐSpeechInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOSpeechKind2ᚖsanfangᚋinternalᚋdomainᚐSpeechKind(ctx context.Context, v any) (*domain.SpeechKind, error) {
@@ -19022,6 +27350,25 @@ func (ec *executionContext) marshalOTaskStatus2ᚕsanfangᚋinternalᚋdomainᚐ
 	return ret
 }
 
+func (ec *executionContext) unmarshalOTaskStatus2ᚖsanfangᚋinternalᚋdomainᚐTaskStatus(ctx context.Context, v any) (*domain.TaskStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.TaskStatus(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTaskStatus2ᚖsanfangᚋinternalᚋdomainᚐTaskStatus(ctx context.Context, sel ast.SelectionSet, v *domain.TaskStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOTaskTheme2ᚕsanfangᚋinternalᚋdomainᚐTaskThemeᚄ(ctx context.Context, v any) ([]domain.TaskTheme, error) {
 	if v == nil {
 		return nil, nil
@@ -19058,6 +27405,25 @@ func (ec *executionContext) marshalOTaskTheme2ᚕsanfangᚋinternalᚋdomainᚐT
 	return ret
 }
 
+func (ec *executionContext) unmarshalOTaskTheme2ᚖsanfangᚋinternalᚋdomainᚐTaskTheme(ctx context.Context, v any) (*domain.TaskTheme, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.TaskTheme(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOTaskTheme2ᚖsanfangᚋinternalᚋdomainᚐTaskTheme(ctx context.Context, sel ast.SelectionSet, v *domain.TaskTheme) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
+}
+
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
 	if v == nil {
 		return nil, nil
@@ -19074,6 +27440,23 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := graphql.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOTitleInput2ᚕᚖsanfangᚋgraphᚋmodelᚐTitleInputᚄ(ctx context.Context, v any) ([]*model.TitleInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TitleInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNTitleInput2ᚖsanfangᚋgraphᚋmodelᚐTitleInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOUnion2ᚖsanfangᚋinternalᚋdomainᚐUnion(ctx context.Context, sel ast.SelectionSet, v *domain.Union) graphql.Marshaler {
@@ -19125,6 +27508,25 @@ func (ec *executionContext) marshalOUnionKind2ᚕsanfangᚋinternalᚋdomainᚐU
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOUnionKind2ᚖsanfangᚋinternalᚋdomainᚐUnionKind(ctx context.Context, v any) (*domain.UnionKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.UnionKind(tmp)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOUnionKind2ᚖsanfangᚋinternalᚋdomainᚐUnionKind(ctx context.Context, sel ast.SelectionSet, v *domain.UnionKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(string(*v))
+	return res
 }
 
 func (ec *executionContext) unmarshalOUnionOrder2ᚖsanfangᚋinternalᚋdomainᚐUnionOrder(ctx context.Context, v any) (*domain.UnionOrder, error) {

@@ -12,10 +12,12 @@ import (
 	"time"
 
 	"sanfang/graph"
+	"sanfang/internal/auth"
 	"sanfang/internal/seed"
 	"sanfang/internal/store"
 	"sanfang/internal/storetest"
 	"sanfang/internal/synth"
+	"sanfang/internal/write"
 )
 
 // db is the one embedded database this package's tests share; each test
@@ -59,7 +61,8 @@ func newServerWaiting(t testing.TB, loaderWait time.Duration, sets ...*seed.Data
 			t.Fatalf("load data set: %v", err)
 		}
 	}
-	h := graph.NewHandler(graph.Options{Store: st, Introspection: true, LoaderWait: loaderWait})
+	authn := &auth.Authenticator{Keys: auth.NewKeyStore(st.Database(store.Joint)), AnonymousReads: true}
+	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Introspection: true, LoaderWait: loaderWait})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{URL: srv.URL, Store: st, Commands: cmds}

@@ -65,6 +65,8 @@ type (
 	ActivityConnection          = Connection[domain.Activity]
 	ActivityEdge                = store.Edge[domain.Activity]
 	PersonConnection            = Connection[domain.Person]
+	AuditRecordConnection       = Connection[domain.AuditRecord]
+	AuditRecordEdge             = store.Edge[domain.AuditRecord]
 	PersonEdge                  = store.Edge[domain.Person]
 )
 

@@ -2,5 +2,398 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"sanfang/internal/domain"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+type ActivityInput struct {
+	Kind  domain.ActivityKind `json:"kind"`
+	Title string              `json:"title"`
+	// Defaults to UNION.
+	OrganiserBody    *domain.BodyCode `json:"organiserBody,omitempty"`
+	Date             time.Time        `json:"date"`
+	EndDate          *time.Time       `json:"endDate,omitempty"`
+	RegionCode       *string          `json:"regionCode,omitempty"`
+	EnterpriseIds    []string         `json:"enterpriseIds,omitempty"`
+	UnionIds         []string         `json:"unionIds,omitempty"`
+	ParticipantCount *int             `json:"participantCount,omitempty"`
+	TaskID           *string          `json:"taskId,omitempty"`
+	// Your system's own id for the activity: the key of upsertActivity.
+	ExternalID *string `json:"externalId,omitempty"`
+}
+
+type ActivityPatch struct {
+	Kind             graphql.Omittable[*domain.ActivityKind] `json:"kind,omitempty"`
+	Title            graphql.Omittable[*string]              `json:"title,omitempty"`
+	OrganiserBody    graphql.Omittable[*domain.BodyCode]     `json:"organiserBody,omitempty"`
+	Date             graphql.Omittable[*time.Time]           `json:"date,omitempty"`
+	EndDate          graphql.Omittable[*time.Time]           `json:"endDate,omitempty"`
+	RegionCode       graphql.Omittable[*string]              `json:"regionCode,omitempty"`
+	EnterpriseIds    graphql.Omittable[[]string]             `json:"enterpriseIds,omitempty"`
+	UnionIds         graphql.Omittable[[]string]             `json:"unionIds,omitempty"`
+	ParticipantCount graphql.Omittable[*int]                 `json:"participantCount,omitempty"`
+	TaskID           graphql.Omittable[*string]              `json:"taskId,omitempty"`
+	ExternalID       graphql.Omittable[*string]              `json:"externalId,omitempty"`
+}
+
+type AssociationMembershipInput struct {
+	EnterpriseID string                 `json:"enterpriseId"`
+	Level        domain.MembershipLevel `json:"level"`
+	Since        *time.Time             `json:"since,omitempty"`
+	Until        *time.Time             `json:"until,omitempty"`
+}
+
+type AssociationMembershipPatch struct {
+	Level graphql.Omittable[*domain.MembershipLevel] `json:"level,omitempty"`
+	Since graphql.Omittable[*time.Time]              `json:"since,omitempty"`
+	Until graphql.Omittable[*time.Time]              `json:"until,omitempty"`
+}
+
+type AuditFilter struct {
+	// e.g. Task, MembershipFigures.
+	EntityKind *string `json:"entityKind,omitempty"`
+	// The global ID of a record.
+	EntityID *string `json:"entityId,omitempty"`
+	// Records owned by this body.
+	Body *domain.BodyCode `json:"body,omitempty"`
+	// The credential that acted (its id).
+	Actor     *string          `json:"actor,omitempty"`
+	Operation *string          `json:"operation,omitempty"`
+	Outcomes  []domain.Outcome `json:"outcomes,omitempty"`
+	From      *time.Time       `json:"from,omitempty"`
+	To        *time.Time       `json:"to,omitempty"`
+}
+
+type BulkPayload struct {
+	Receipts  []*Receipt `json:"receipts"`
+	Created   int        `json:"created"`
+	Updated   int        `json:"updated"`
+	Unchanged int        `json:"unchanged"`
+	Rejected  int        `json:"rejected"`
+}
+
+type DecisionInput struct {
+	Text   string  `json:"text"`
+	PlanID *string `json:"planId,omitempty"`
+}
+
+type DeletePayload struct {
+	// The global ID of the deleted record.
+	ID string `json:"id"`
+}
+
+type EnterpriseInput struct {
+	Name        string     `json:"name"`
+	LegalName   *string    `json:"legalName,omitempty"`
+	Brand       string     `json:"brand"`
+	BrandEn     *string    `json:"brandEn,omitempty"`
+	CreditCode  *string    `json:"creditCode,omitempty"`
+	RegionCodes []string   `json:"regionCodes,omitempty"`
+	Outlets     *int       `json:"outlets,omitempty"`
+	Couriers    *int       `json:"couriers,omitempty"`
+	Employees   *int       `json:"employees,omitempty"`
+	FiguresAsOf *time.Time `json:"figuresAsOf,omitempty"`
+}
+
+type EnterprisePatch struct {
+	Name        graphql.Omittable[*string]    `json:"name,omitempty"`
+	LegalName   graphql.Omittable[*string]    `json:"legalName,omitempty"`
+	Brand       graphql.Omittable[*string]    `json:"brand,omitempty"`
+	BrandEn     graphql.Omittable[*string]    `json:"brandEn,omitempty"`
+	CreditCode  graphql.Omittable[*string]    `json:"creditCode,omitempty"`
+	RegionCodes graphql.Omittable[[]string]   `json:"regionCodes,omitempty"`
+	Outlets     graphql.Omittable[*int]       `json:"outlets,omitempty"`
+	Couriers    graphql.Omittable[*int]       `json:"couriers,omitempty"`
+	Employees   graphql.Omittable[*int]       `json:"employees,omitempty"`
+	FiguresAsOf graphql.Omittable[*time.Time] `json:"figuresAsOf,omitempty"`
+}
+
+type MeetingInput struct {
+	Kind         domain.MeetingKind   `json:"kind"`
+	Sequence     *int                 `json:"sequence,omitempty"`
+	Title        string               `json:"title"`
+	Date         time.Time            `json:"date"`
+	StartsAt     *time.Time           `json:"startsAt,omitempty"`
+	TimeOfDay    *string              `json:"timeOfDay,omitempty"`
+	Place        *string              `json:"place,omitempty"`
+	HostBodies   []domain.BodyCode    `json:"hostBodies"`
+	ChairID      *string              `json:"chairId,omitempty"`
+	Participants []*ParticipantInput  `json:"participants,omitempty"`
+	Speeches     []*SpeechInput       `json:"speeches,omitempty"`
+	Agenda       []string             `json:"agenda,omitempty"`
+	Decisions    []*DecisionInput     `json:"decisions,omitempty"`
+	Source       *SourceDocumentInput `json:"source,omitempty"`
+}
+
+// Lists sent in a patch replace the stored list whole.
+type MeetingPatch struct {
+	Kind         graphql.Omittable[*domain.MeetingKind]  `json:"kind,omitempty"`
+	Sequence     graphql.Omittable[*int]                 `json:"sequence,omitempty"`
+	Title        graphql.Omittable[*string]              `json:"title,omitempty"`
+	Date         graphql.Omittable[*time.Time]           `json:"date,omitempty"`
+	StartsAt     graphql.Omittable[*time.Time]           `json:"startsAt,omitempty"`
+	TimeOfDay    graphql.Omittable[*string]              `json:"timeOfDay,omitempty"`
+	Place        graphql.Omittable[*string]              `json:"place,omitempty"`
+	HostBodies   graphql.Omittable[[]domain.BodyCode]    `json:"hostBodies,omitempty"`
+	ChairID      graphql.Omittable[*string]              `json:"chairId,omitempty"`
+	Participants graphql.Omittable[[]*ParticipantInput]  `json:"participants,omitempty"`
+	Speeches     graphql.Omittable[[]*SpeechInput]       `json:"speeches,omitempty"`
+	Agenda       graphql.Omittable[[]string]             `json:"agenda,omitempty"`
+	Decisions    graphql.Omittable[[]*DecisionInput]     `json:"decisions,omitempty"`
+	Source       graphql.Omittable[*SourceDocumentInput] `json:"source,omitempty"`
+}
+
+type MembershipFiguresInput struct {
+	UnionID string `json:"unionId"`
+	// The month, YYYY-MM.
+	Period         string `json:"period"`
+	Employees      *int   `json:"employees,omitempty"`
+	Couriers       *int   `json:"couriers,omitempty"`
+	Members        *int   `json:"members,omitempty"`
+	CourierMembers *int   `json:"courierMembers,omitempty"`
+}
+
+type MembershipFiguresPatch struct {
+	Employees      graphql.Omittable[*int] `json:"employees,omitempty"`
+	Couriers       graphql.Omittable[*int] `json:"couriers,omitempty"`
+	Members        graphql.Omittable[*int] `json:"members,omitempty"`
+	CourierMembers graphql.Omittable[*int] `json:"courierMembers,omitempty"`
+}
+
+type MilestoneInput struct {
+	Title  string     `json:"title"`
+	DueOn  *time.Time `json:"dueOn,omitempty"`
+	DoneOn *time.Time `json:"doneOn,omitempty"`
+}
+
+// Writes. Every write needs a credential (an API key or a bearer token) and is
+// allowed by one policy: editors write what their body owns, the host or lead
+// body edits joint records, partners upsert their own enterprise's figures and
+// activities. Updates carry the version the client read: a stale version gets
+// CONFLICT and changes nothing. Every accepted and every refused write is in
+// the audit log.
+type Mutation struct {
+}
+
+type ParticipantInput struct {
+	PersonID     *string                `json:"personId,omitempty"`
+	Body         *domain.BodyCode       `json:"body,omitempty"`
+	EnterpriseID *string                `json:"enterpriseId,omitempty"`
+	UnionID      *string                `json:"unionId,omitempty"`
+	Role         domain.ParticipantRole `json:"role"`
+	Capacity     *string                `json:"capacity,omitempty"`
+}
+
+type PersonInput struct {
+	Name   string        `json:"name"`
+	Titles []*TitleInput `json:"titles,omitempty"`
+	Phone  *string       `json:"phone,omitempty"`
+	Email  *string       `json:"email,omitempty"`
+}
+
+type PersonPatch struct {
+	Name   graphql.Omittable[*string]       `json:"name,omitempty"`
+	Titles graphql.Omittable[[]*TitleInput] `json:"titles,omitempty"`
+	Phone  graphql.Omittable[*string]       `json:"phone,omitempty"`
+	Email  graphql.Omittable[*string]       `json:"email,omitempty"`
+}
+
+type PlanInput struct {
+	Year               int               `json:"year"`
+	Title              string            `json:"title"`
+	Status             domain.PlanStatus `json:"status"`
+	Bodies             []domain.BodyCode `json:"bodies"`
+	AdoptedAtMeetingID *string           `json:"adoptedAtMeetingId,omitempty"`
+	AdoptedOn          *time.Time        `json:"adoptedOn,omitempty"`
+	WeightedProgress   *bool             `json:"weightedProgress,omitempty"`
+}
+
+type PlanPatch struct {
+	Year               graphql.Omittable[*int]               `json:"year,omitempty"`
+	Title              graphql.Omittable[*string]            `json:"title,omitempty"`
+	Status             graphql.Omittable[*domain.PlanStatus] `json:"status,omitempty"`
+	Bodies             graphql.Omittable[[]domain.BodyCode]  `json:"bodies,omitempty"`
+	AdoptedAtMeetingID graphql.Omittable[*string]            `json:"adoptedAtMeetingId,omitempty"`
+	AdoptedOn          graphql.Omittable[*time.Time]         `json:"adoptedOn,omitempty"`
+	WeightedProgress   graphql.Omittable[*bool]              `json:"weightedProgress,omitempty"`
+}
+
+type ProgressInput struct {
+	TaskID string `json:"taskId"`
+	// 0-100.
+	Progress int               `json:"progress"`
+	Status   domain.TaskStatus `json:"status"`
+	Text     string            `json:"text"`
+	// The reporting body; defaults to the credential's body.
+	Body       *domain.BodyCode `json:"body,omitempty"`
+	ReporterID *string          `json:"reporterId,omitempty"`
+}
+
+type ProgressPayload struct {
+	ProgressUpdate *domain.ProgressUpdate `json:"progressUpdate"`
+	Task           *domain.Task           `json:"task"`
+}
+
 type Query struct {
+}
+
+// What an upsert did with one item.
+type Receipt struct {
+	// The item's place in the list sent (0 for a single upsert).
+	Index  int           `json:"index"`
+	Status ReceiptStatus `json:"status"`
+	// The stored record's global ID (not for REJECTED).
+	ID *string `json:"id,omitempty"`
+	// The stored record's version (not for REJECTED).
+	Version *int `json:"version,omitempty"`
+	// Why a REJECTED item was refused.
+	Error *ReceiptError `json:"error,omitempty"`
+}
+
+type ReceiptError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	// Every problem, each with its input path (e.g. items[3].period).
+	Fields []*domain.FieldError `json:"fields"`
+}
+
+type SourceDocumentInput struct {
+	Title       string     `json:"title"`
+	Publisher   string     `json:"publisher"`
+	PublishedOn *time.Time `json:"publishedOn,omitempty"`
+	URL         *string    `json:"url,omitempty"`
+}
+
+type SpeechInput struct {
+	Kind         domain.SpeechKind `json:"kind"`
+	SpeakerID    *string           `json:"speakerId,omitempty"`
+	Body         *domain.BodyCode  `json:"body,omitempty"`
+	UnionID      *string           `json:"unionId,omitempty"`
+	EnterpriseID *string           `json:"enterpriseId,omitempty"`
+	Summary      *string           `json:"summary,omitempty"`
+}
+
+type TaskInput struct {
+	PlanID           string             `json:"planId"`
+	Number           int                `json:"number"`
+	Title            string             `json:"title"`
+	Description      *string            `json:"description,omitempty"`
+	Theme            domain.TaskTheme   `json:"theme"`
+	LeadBody         domain.BodyCode    `json:"leadBody"`
+	SupportingBodies []domain.BodyCode  `json:"supportingBodies,omitempty"`
+	Status           *domain.TaskStatus `json:"status,omitempty"`
+	Progress         *int               `json:"progress,omitempty"`
+	Weight           *float64           `json:"weight,omitempty"`
+	DueOn            *time.Time         `json:"dueOn,omitempty"`
+	Milestones       []*MilestoneInput  `json:"milestones,omitempty"`
+	EnterpriseIds    []string           `json:"enterpriseIds,omitempty"`
+	UnionIds         []string           `json:"unionIds,omitempty"`
+}
+
+// Lists sent in a patch replace the stored list whole.
+type TaskPatch struct {
+	Number           graphql.Omittable[*int]               `json:"number,omitempty"`
+	Title            graphql.Omittable[*string]            `json:"title,omitempty"`
+	Description      graphql.Omittable[*string]            `json:"description,omitempty"`
+	Theme            graphql.Omittable[*domain.TaskTheme]  `json:"theme,omitempty"`
+	LeadBody         graphql.Omittable[*domain.BodyCode]   `json:"leadBody,omitempty"`
+	SupportingBodies graphql.Omittable[[]domain.BodyCode]  `json:"supportingBodies,omitempty"`
+	Status           graphql.Omittable[*domain.TaskStatus] `json:"status,omitempty"`
+	Progress         graphql.Omittable[*int]               `json:"progress,omitempty"`
+	Weight           graphql.Omittable[*float64]           `json:"weight,omitempty"`
+	DueOn            graphql.Omittable[*time.Time]         `json:"dueOn,omitempty"`
+	Milestones       graphql.Omittable[[]*MilestoneInput]  `json:"milestones,omitempty"`
+	EnterpriseIds    graphql.Omittable[[]string]           `json:"enterpriseIds,omitempty"`
+	UnionIds         graphql.Omittable[[]string]           `json:"unionIds,omitempty"`
+}
+
+type TitleInput struct {
+	Body  domain.BodyCode `json:"body"`
+	Title string          `json:"title"`
+}
+
+type UnionInput struct {
+	Name         string           `json:"name"`
+	Kind         domain.UnionKind `json:"kind"`
+	EnterpriseID *string          `json:"enterpriseId,omitempty"`
+	RegionCodes  []string         `json:"regionCodes,omitempty"`
+	ParentID     *string          `json:"parentId,omitempty"`
+	FoundedOn    *time.Time       `json:"foundedOn,omitempty"`
+	ChairID      *string          `json:"chairId,omitempty"`
+}
+
+type UnionPatch struct {
+	Name         graphql.Omittable[*string]           `json:"name,omitempty"`
+	Kind         graphql.Omittable[*domain.UnionKind] `json:"kind,omitempty"`
+	EnterpriseID graphql.Omittable[*string]           `json:"enterpriseId,omitempty"`
+	RegionCodes  graphql.Omittable[[]string]          `json:"regionCodes,omitempty"`
+	ParentID     graphql.Omittable[*string]           `json:"parentId,omitempty"`
+	FoundedOn    graphql.Omittable[*time.Time]        `json:"foundedOn,omitempty"`
+	ChairID      graphql.Omittable[*string]           `json:"chairId,omitempty"`
+}
+
+type ReceiptStatus string
+
+const (
+	ReceiptStatusCreated   ReceiptStatus = "CREATED"
+	ReceiptStatusUpdated   ReceiptStatus = "UPDATED"
+	ReceiptStatusUnchanged ReceiptStatus = "UNCHANGED"
+	ReceiptStatusRejected  ReceiptStatus = "REJECTED"
+)
+
+var AllReceiptStatus = []ReceiptStatus{
+	ReceiptStatusCreated,
+	ReceiptStatusUpdated,
+	ReceiptStatusUnchanged,
+	ReceiptStatusRejected,
+}
+
+func (e ReceiptStatus) IsValid() bool {
+	switch e {
+	case ReceiptStatusCreated, ReceiptStatusUpdated, ReceiptStatusUnchanged, ReceiptStatusRejected:
+		return true
+	}
+	return false
+}
+
+func (e ReceiptStatus) String() string {
+	return string(e)
+}
+
+func (e *ReceiptStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ReceiptStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ReceiptStatus", str)
+	}
+	return nil
+}
+
+func (e ReceiptStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ReceiptStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ReceiptStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
