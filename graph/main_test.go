@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -62,7 +63,7 @@ func newServerWaiting(t testing.TB, loaderWait time.Duration, sets ...*seed.Data
 		}
 	}
 	authn := &auth.Authenticator{Keys: auth.NewKeyStore(st.Database(store.Joint)), AnonymousReads: true}
-	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Introspection: true, LoaderWait: loaderWait})
+	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Introspection: true, LoaderWait: loaderWait, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{URL: srv.URL, Store: st, Commands: cmds}
@@ -101,8 +102,19 @@ type response struct {
 // do posts a query and decodes the response.
 func (s *testServer) do(t testing.TB, query string, vars map[string]any) response {
 	t.Helper()
+	return s.doAs(t, "", query, vars)
+}
+
+// doAs posts a query with an API key (none if key is empty).
+func (s *testServer) doAs(t testing.TB, key, query string, vars map[string]any) response {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	res, err := http.Post(s.URL, "application/json", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, s.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("POST: %v", err)
 	}
@@ -112,6 +124,16 @@ func (s *testServer) do(t testing.TB, query string, vars map[string]any) respons
 		t.Fatalf("decode response (HTTP %d): %v", res.StatusCode, err)
 	}
 	return r
+}
+
+// key makes an API key on the server's store and returns it.
+func (s *testServer) key(t testing.TB, spec auth.KeySpec) string {
+	t.Helper()
+	plain, _, err := auth.NewKeyStore(s.Store.Database(store.Joint)).Create(context.Background(), spec)
+	if err != nil {
+		t.Fatalf("create key %+v: %v", spec, err)
+	}
+	return plain
 }
 
 // query posts a query that must succeed and decodes its data into out.
@@ -124,4 +146,12 @@ func (s *testServer) query(t testing.TB, query string, vars map[string]any, out 
 	if err := json.Unmarshal(r.Data, out); err != nil {
 		t.Fatalf("decode data: %v\n%s", err, r.Data)
 	}
+}
+
+// testLog sends the server's log to the test's log, shown when a test fails.
+type testLog struct{ t testing.TB }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(string(bytes.TrimSpace(p)))
+	return len(p), nil
 }

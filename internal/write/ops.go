@@ -253,12 +253,22 @@ func (s *Service) saveReceipts(ctx context.Context, key string, receipts []Recei
 
 // ReportProgress records a progress update on a task and brings the task's
 // progress and status up to it. A body taking part in the task may report
-// progress without being able to edit the task.
+// progress without being able to edit the task. The reporting body is the
+// editor's own; an admin reports for the body it names, or the task's lead.
 func ReportProgress(ctx context.Context, s *Service, p *domain.ProgressUpdate) (*domain.ProgressUpdate, *domain.Task, error) {
 	p.ID = NewID()
 	p.ReportedAt = s.now()
-	if p.BodyID == "" {
-		p.BodyID = string(auth.FromContext(ctx).Body)
+	principal := auth.FromContext(ctx)
+	switch {
+	case principal.Role == auth.RoleEditor && p.BodyID != "" && p.BodyID != string(principal.Body):
+		err := domain.Errorf(domain.CodeForbidden, "an editor of %s reports progress for %s only; leave body out", principal.Body, principal.Body)
+		return nil, nil, s.refuse(ctx, s.audit(ctx, "reportProgress", ProgressUpdates.name, auth.Resource{Kind: ProgressUpdates.name}, ""), err)
+	case p.BodyID == "" && principal.Body != "":
+		p.BodyID = string(principal.Body)
+	case p.BodyID == "":
+		if task, err := s.st.Tasks.ByIDs(ctx, []string{p.TaskID}); err == nil && task[p.TaskID] != nil {
+			p.BodyID = task[p.TaskID].LeadBodyID
+		}
 	}
 	out, err := create(ctx, s, ProgressUpdates, auth.ActionReportProgress, "reportProgress", p.ID, p)
 	if err != nil {

@@ -93,6 +93,9 @@ func (s *Service) audit(ctx context.Context, op, kind string, res auth.Resource,
 // that are not the client's (the database failing) are returned as they
 // are, not audited as refusals.
 func (s *Service) refuse(ctx context.Context, rec *domain.AuditRecord, err error) error {
+	if err == nil {
+		return nil
+	}
 	outcome := domain.OutcomeOf(err)
 	if outcome == "" {
 		return err
