@@ -79,6 +79,7 @@ type Store struct {
 	Audit *Collection[domain.AuditRecord]
 
 	audit *auditLog
+	locks docLocks
 }
 
 // Open connects to every part's database (one client per distinct URI) and

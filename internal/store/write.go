@@ -5,7 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -25,6 +27,23 @@ const (
 	pendingField = "_pendingAudit"
 	deletedField = "_deleted"
 )
+
+// docLocks serialise, within this process, the writes to any one document.
+// MongoDB applies an update's filter and change atomically; FerretDB 1.24
+// does not (it reads, then writes the document back), so two conditional
+// updates of one version could both succeed there. Striped: documents
+// whose ids hash alike share a lock.
+type docLocks [64]sync.Mutex
+
+func (l *docLocks) lock(collection, id string) (unlock func()) {
+	h := fnv.New32a()
+	h.Write([]byte(collection))
+	h.Write([]byte{0})
+	h.Write([]byte(id))
+	m := &l[h.Sum32()%uint32(len(l))]
+	m.Lock()
+	return m.Unlock
+}
 
 // bookkeeping fields change on every write and are left out of an audit
 // record's list of changes.
@@ -88,7 +107,9 @@ func (c *Collection[T]) conditional(ctx context.Context, s *Store, id string, ve
 		{Key: deletedField, Value: bson.D{{Key: "$exists", Value: false}}},
 	}
 	for attempt := 0; ; attempt++ {
+		unlock := s.locks.lock(c.coll.Name(), id)
 		res, err := c.coll.UpdateOne(ctx, filter, update)
+		unlock()
 		if err != nil {
 			if mongo.IsDuplicateKeyError(err) {
 				return domain.Errorf(domain.CodeConflict, "another %s already has this natural key", rec.EntityKind)
@@ -134,6 +155,7 @@ func (c *Collection[T]) finish(ctx context.Context, s *Store, id string, rec *do
 		return err
 	}
 	match := bson.D{{Key: "_id", Value: id}, {Key: pendingField + "._id", Value: rec.ID}}
+	defer s.locks.lock(c.coll.Name(), id)()
 	if rec.Deleted {
 		if _, err := c.coll.DeleteOne(ctx, match); err != nil {
 			return c.wrap("remove deleted", err)
