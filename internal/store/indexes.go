@@ -31,7 +31,7 @@ var Indexes = []Index{
 
 	{Part: Association, Collection: "memberships", Keys: bson.D{{Key: "enterpriseId", Value: 1}}, Unique: true},
 
-	{Part: Union, Collection: "unions", Keys: bson.D{{Key: "enterpriseId", Value: 1}, {Key: "name", Value: 1}}},
+	{Part: Union, Collection: "unions", Keys: bson.D{{Key: "enterpriseId", Value: 1}, {Key: "name", Value: 1}}, Unique: true},
 	{Part: Union, Collection: "unions", Keys: bson.D{{Key: "parentId", Value: 1}}},
 	{Part: Union, Collection: "unions", Keys: bson.D{{Key: "chairId", Value: 1}}},
 	{Part: Union, Collection: "unions", Keys: bson.D{{Key: "regionCodes", Value: 1}}},
