@@ -103,6 +103,7 @@ type ComplexityRoot struct {
 	}
 
 	AssociationMembership struct {
+		CreatedAt  func(childComplexity int) int
 		Enterprise func(childComplexity int) int
 		ID         func(childComplexity int) int
 		Level      func(childComplexity int) int
@@ -258,6 +259,7 @@ type ComplexityRoot struct {
 		CourierMembers        func(childComplexity int) int
 		CourierMembershipRate func(childComplexity int) int
 		Couriers              func(childComplexity int) int
+		CreatedAt             func(childComplexity int) int
 		Employees             func(childComplexity int) int
 		ID                    func(childComplexity int) int
 		Members               func(childComplexity int) int
@@ -345,6 +347,7 @@ type ComplexityRoot struct {
 	Person struct {
 		Bodies        func(childComplexity int) int
 		ChairedUnions func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
 		Email         func(childComplexity int) int
 		ID            func(childComplexity int) int
 		Meetings      func(childComplexity int, filter *domain.MeetingFilter, first *int, after *string) int
@@ -352,6 +355,8 @@ type ComplexityRoot struct {
 		Phone         func(childComplexity int) int
 		Provenance    func(childComplexity int) int
 		Titles        func(childComplexity int) int
+		UpdatedAt     func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	PersonConnection struct {
@@ -952,6 +957,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AgendaItem.Title(childComplexity), true
 
+	case "AssociationMembership.createdAt":
+		if e.ComplexityRoot.AssociationMembership.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AssociationMembership.CreatedAt(childComplexity), true
 	case "AssociationMembership.enterprise":
 		if e.ComplexityRoot.AssociationMembership.Enterprise == nil {
 			break
@@ -1655,6 +1666,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MembershipFigures.Couriers(childComplexity), true
+	case "MembershipFigures.createdAt":
+		if e.ComplexityRoot.MembershipFigures.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MembershipFigures.CreatedAt(childComplexity), true
 	case "MembershipFigures.employees":
 		if e.ComplexityRoot.MembershipFigures.Employees == nil {
 			break
@@ -2233,6 +2250,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.ChairedUnions(childComplexity), true
+	case "Person.createdAt":
+		if e.ComplexityRoot.Person.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.CreatedAt(childComplexity), true
 	case "Person.email":
 		if e.ComplexityRoot.Person.Email == nil {
 			break
@@ -2280,6 +2303,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Titles(childComplexity), true
+	case "Person.updatedAt":
+		if e.ComplexityRoot.Person.UpdatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.UpdatedAt(childComplexity), true
+	case "Person.version":
+		if e.ComplexityRoot.Person.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Version(childComplexity), true
 
 	case "PersonConnection.edges":
 		if e.ComplexityRoot.PersonConnection.Edges == nil {
@@ -3513,6 +3548,8 @@ func (ec *executionContext) childFields_AssociationMembership(ctx context.Contex
 		return ec.fieldContext_AssociationMembership_until(ctx, field)
 	case "version":
 		return ec.fieldContext_AssociationMembership_version(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_AssociationMembership_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_AssociationMembership_updatedAt(ctx, field)
 	case "provenance":
@@ -3825,6 +3862,8 @@ func (ec *executionContext) childFields_MembershipFigures(ctx context.Context, f
 		return ec.fieldContext_MembershipFigures_courierMembershipRate(ctx, field)
 	case "version":
 		return ec.fieldContext_MembershipFigures_version(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_MembershipFigures_createdAt(ctx, field)
 	case "updatedAt":
 		return ec.fieldContext_MembershipFigures_updatedAt(ctx, field)
 	case "provenance":
@@ -3921,6 +3960,12 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_meetings(ctx, field)
 	case "chairedUnions":
 		return ec.fieldContext_Person_chairedUnions(ctx, field)
+	case "version":
+		return ec.fieldContext_Person_version(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_Person_createdAt(ctx, field)
+	case "updatedAt":
+		return ec.fieldContext_Person_updatedAt(ctx, field)
 	case "provenance":
 		return ec.fieldContext_Person_provenance(ctx, field)
 	}
@@ -7227,6 +7272,29 @@ func (ec *executionContext) fieldContext_AssociationMembership_version(_ context
 	return graphql.NewScalarFieldContext("AssociationMembership", field, false, false, "Int")
 }
 
+func (ec *executionContext) _AssociationMembership_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.AssociationMembership) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AssociationMembership_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AssociationMembership_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AssociationMembership", field, false, false, "Time")
+}
+
 func (ec *executionContext) _AssociationMembership_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.AssociationMembership) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10188,6 +10256,29 @@ func (ec *executionContext) fieldContext_MembershipFigures_version(_ context.Con
 	return graphql.NewScalarFieldContext("MembershipFigures", field, false, false, "Int")
 }
 
+func (ec *executionContext) _MembershipFigures_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.MembershipFigures) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MembershipFigures_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MembershipFigures_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MembershipFigures", field, false, false, "Time")
+}
+
 func (ec *executionContext) _MembershipFigures_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.MembershipFigures) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12554,6 +12645,75 @@ func (ec *executionContext) fieldContext_Person_chairedUnions(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Person_version(ctx context.Context, field graphql.CollectedField, obj *domain.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Person_createdAt(ctx context.Context, field graphql.CollectedField, obj *domain.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Person_updatedAt(ctx context.Context, field graphql.CollectedField, obj *domain.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_updatedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UpdatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_updatedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Time")
 }
 
 func (ec *executionContext) _Person_provenance(ctx context.Context, field graphql.CollectedField, obj *domain.Person) (ret graphql.Marshaler) {
@@ -21433,6 +21593,11 @@ func (ec *executionContext) _AssociationMembership(ctx context.Context, sel ast.
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdAt":
+			out.Values[i] = ec._AssociationMembership_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "updatedAt":
 			out.Values[i] = ec._AssociationMembership_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -22450,6 +22615,11 @@ func (ec *executionContext) _MembershipFigures(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "createdAt":
+			out.Values[i] = ec._MembershipFigures_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "updatedAt":
 			out.Values[i] = ec._MembershipFigures_updatedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -23060,6 +23230,21 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_chairedUnions(ctx, field, obj)
 				})
+		case "version":
+			out.Values[i] = ec._Person_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._Person_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedAt":
+			out.Values[i] = ec._Person_updatedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "provenance":
 			out.Values[i] = ec._Person_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
