@@ -18,12 +18,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"sanfang/graph"
 	"sanfang/internal/auth"
 	"sanfang/internal/embedded"
+	"sanfang/internal/events"
 	"sanfang/internal/seed"
 	"sanfang/internal/store"
 	"sanfang/internal/write"
@@ -140,12 +142,22 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	go reconcileEvery(ctx, st, logger, 30*time.Second)
 
 	writes := write.New(st, authn.Policy(), logger)
+	bus := events.NewBus(st)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(graph.Options{Store: st, Write: writes, Auth: authn, Logger: logger, Introspection: cfg.Introspection}))
+	mux.Handle("/graphql", graph.NewHandler(graph.Options{Store: st, Write: writes, Auth: authn, Events: bus, Logger: logger, Introspection: cfg.Introspection}))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/graphql", http.StatusFound)
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, BaseContext: func(net.Listener) context.Context { return ctx }}
+	// On shutdown, requests in flight finish (within a deadline) but live
+	// subscriptions are closed at once with their protocol's close message.
+	streams, closeStreams := context.WithCancel(context.WithoutCancel(ctx))
+	defer closeStreams()
+	srv := &http.Server{
+		Handler:           endStreamsOn(streams, mux),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	srv.RegisterOnShutdown(closeStreams)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "sanfang: GraphQL at http://%s/graphql (GraphiQL in a browser)\n", ln.Addr())
@@ -161,6 +173,22 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("shut down HTTP: %w", err)
 	}
 	return nil
+}
+
+// endStreamsOn ends streaming requests (WebSocket, Server-Sent Events) when
+// streams is done.
+func endStreamsOn(streams context.Context, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Upgrade") == "" && !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithCancel(r.Context())
+		defer cancel()
+		stop := context.AfterFunc(streams, cancel)
+		defer stop()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
 }
 
 // authenticator checks API keys against the store and, when an issuer is

@@ -49,6 +49,7 @@ type ResolverRoot interface {
 	Query() QueryResolver
 	Region() RegionResolver
 	Speech() SpeechResolver
+	Subscription() SubscriptionResolver
 	Task() TaskResolver
 	Title() TitleResolver
 	Union() UnionResolver
@@ -87,6 +88,11 @@ type ComplexityRoot struct {
 	ActivityEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ActivityEvent struct {
+		Activity func(childComplexity int) int
+		Change   func(childComplexity int) int
 	}
 
 	Actor struct {
@@ -165,6 +171,24 @@ type ComplexityRoot struct {
 		Updated   func(childComplexity int) int
 	}
 
+	ChangeEvent struct {
+		Actor         func(childComplexity int) int
+		At            func(childComplexity int) int
+		Body          func(childComplexity int) int
+		ChangedFields func(childComplexity int) int
+		Deleted       func(childComplexity int) int
+		ID            func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Operation     func(childComplexity int) int
+		Seq           func(childComplexity int) int
+		Version       func(childComplexity int) int
+	}
+
+	DashboardSignal struct {
+		Change func(childComplexity int) int
+		Topics func(childComplexity int) int
+	}
+
 	Decision struct {
 		Plan func(childComplexity int) int
 		Text func(childComplexity int) int
@@ -220,6 +244,11 @@ type ComplexityRoot struct {
 		Message func(childComplexity int) int
 	}
 
+	FiguresEvent struct {
+		Change            func(childComplexity int) int
+		MembershipFigures func(childComplexity int) int
+	}
+
 	Meeting struct {
 		AdoptedPlans func(childComplexity int) int
 		Agenda       func(childComplexity int) int
@@ -253,6 +282,11 @@ type ComplexityRoot struct {
 	MeetingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	MeetingEvent struct {
+		Change  func(childComplexity int) int
+		Meeting func(childComplexity int) int
 	}
 
 	MembershipFigures struct {
@@ -399,6 +433,11 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ProgressEvent struct {
+		Change         func(childComplexity int) int
+		ProgressUpdate func(childComplexity int) int
+	}
+
 	ProgressPayload struct {
 		ProgressUpdate func(childComplexity int) int
 		Task           func(childComplexity int) int
@@ -494,6 +533,16 @@ type ComplexityRoot struct {
 		Union      func(childComplexity int) int
 	}
 
+	Subscription struct {
+		ActivityRecorded          func(childComplexity int, filter *model.ChangeFilter, after *int) int
+		Changes                   func(childComplexity int, filter *model.ChangeFilter, after *int) int
+		DashboardChanged          func(childComplexity int, topics []model.DashboardTopic, filter *model.ChangeFilter, after *int) int
+		MeetingChanged            func(childComplexity int, filter *model.ChangeFilter, after *int) int
+		MembershipFiguresRecorded func(childComplexity int, filter *model.ChangeFilter, after *int) int
+		ProgressReported          func(childComplexity int, filter *model.ChangeFilter, after *int) int
+		TaskChanged               func(childComplexity int, filter *model.ChangeFilter, after *int) int
+	}
+
 	Task struct {
 		Activities       func(childComplexity int, filter *domain.ActivityFilter, first *int, after *string) int
 		CreatedAt        func(childComplexity int) int
@@ -528,6 +577,11 @@ type ComplexityRoot struct {
 	TaskEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	TaskEvent struct {
+		Change func(childComplexity int) int
+		Task   func(childComplexity int) int
 	}
 
 	Title struct {
@@ -729,6 +783,15 @@ type SpeechResolver interface {
 	Union(ctx context.Context, obj *domain.Speech) (*domain.Union, error)
 	Enterprise(ctx context.Context, obj *domain.Speech) (*domain.Enterprise, error)
 }
+type SubscriptionResolver interface {
+	Changes(ctx context.Context, filter *model.ChangeFilter, after *int) (<-chan *model.ChangeEvent, error)
+	TaskChanged(ctx context.Context, filter *model.ChangeFilter, after *int) (<-chan *model.TaskEvent, error)
+	ProgressReported(ctx context.Context, filter *model.ChangeFilter, after *int) (<-chan *model.ProgressEvent, error)
+	MembershipFiguresRecorded(ctx context.Context, filter *model.ChangeFilter, after *int) (<-chan *model.FiguresEvent, error)
+	ActivityRecorded(ctx context.Context, filter *model.ChangeFilter, after *int) (<-chan *model.ActivityEvent, error)
+	MeetingChanged(ctx context.Context, filter *model.ChangeFilter, after *int) (<-chan *model.MeetingEvent, error)
+	DashboardChanged(ctx context.Context, topics []model.DashboardTopic, filter *model.ChangeFilter, after *int) (<-chan *model.DashboardSignal, error)
+}
 type TaskResolver interface {
 	ID(ctx context.Context, obj *domain.Task) (string, error)
 	Plan(ctx context.Context, obj *domain.Task) (*domain.Plan, error)
@@ -912,6 +975,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActivityEdge.Node(childComplexity), true
+
+	case "ActivityEvent.activity":
+		if e.ComplexityRoot.ActivityEvent.Activity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityEvent.Activity(childComplexity), true
+	case "ActivityEvent.change":
+		if e.ComplexityRoot.ActivityEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityEvent.Change(childComplexity), true
 
 	case "Actor.body":
 		if e.ComplexityRoot.Actor.Body == nil {
@@ -1253,6 +1329,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BulkPayload.Updated(childComplexity), true
 
+	case "ChangeEvent.actor":
+		if e.ComplexityRoot.ChangeEvent.Actor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Actor(childComplexity), true
+	case "ChangeEvent.at":
+		if e.ComplexityRoot.ChangeEvent.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.At(childComplexity), true
+	case "ChangeEvent.body":
+		if e.ComplexityRoot.ChangeEvent.Body == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Body(childComplexity), true
+	case "ChangeEvent.changedFields":
+		if e.ComplexityRoot.ChangeEvent.ChangedFields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.ChangedFields(childComplexity), true
+	case "ChangeEvent.deleted":
+		if e.ComplexityRoot.ChangeEvent.Deleted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Deleted(childComplexity), true
+	case "ChangeEvent.id":
+		if e.ComplexityRoot.ChangeEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.ID(childComplexity), true
+	case "ChangeEvent.kind":
+		if e.ComplexityRoot.ChangeEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Kind(childComplexity), true
+	case "ChangeEvent.operation":
+		if e.ComplexityRoot.ChangeEvent.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Operation(childComplexity), true
+	case "ChangeEvent.seq":
+		if e.ComplexityRoot.ChangeEvent.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Seq(childComplexity), true
+	case "ChangeEvent.version":
+		if e.ComplexityRoot.ChangeEvent.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeEvent.Version(childComplexity), true
+
+	case "DashboardSignal.change":
+		if e.ComplexityRoot.DashboardSignal.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardSignal.Change(childComplexity), true
+	case "DashboardSignal.topics":
+		if e.ComplexityRoot.DashboardSignal.Topics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DashboardSignal.Topics(childComplexity), true
+
 	case "Decision.plan":
 		if e.ComplexityRoot.Decision.Plan == nil {
 			break
@@ -1479,6 +1629,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FieldProblem.Message(childComplexity), true
 
+	case "FiguresEvent.change":
+		if e.ComplexityRoot.FiguresEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FiguresEvent.Change(childComplexity), true
+	case "FiguresEvent.membershipFigures":
+		if e.ComplexityRoot.FiguresEvent.MembershipFigures == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FiguresEvent.MembershipFigures(childComplexity), true
+
 	case "Meeting.adoptedPlans":
 		if e.ComplexityRoot.Meeting.AdoptedPlans == nil {
 			break
@@ -1647,6 +1810,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeetingEdge.Node(childComplexity), true
+
+	case "MeetingEvent.change":
+		if e.ComplexityRoot.MeetingEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingEvent.Change(childComplexity), true
+	case "MeetingEvent.meeting":
+		if e.ComplexityRoot.MeetingEvent.Meeting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingEvent.Meeting(childComplexity), true
 
 	case "MembershipFigures.courierMembers":
 		if e.ComplexityRoot.MembershipFigures.CourierMembers == nil {
@@ -2476,6 +2652,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlanEdge.Node(childComplexity), true
 
+	case "ProgressEvent.change":
+		if e.ComplexityRoot.ProgressEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressEvent.Change(childComplexity), true
+	case "ProgressEvent.progressUpdate":
+		if e.ComplexityRoot.ProgressEvent.ProgressUpdate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProgressEvent.ProgressUpdate(childComplexity), true
+
 	case "ProgressPayload.progressUpdate":
 		if e.ComplexityRoot.ProgressPayload.ProgressUpdate == nil {
 			break
@@ -2935,6 +3124,84 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Speech.Union(childComplexity), true
 
+	case "Subscription.activityRecorded":
+		if e.ComplexityRoot.Subscription.ActivityRecorded == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_activityRecorded_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ActivityRecorded(childComplexity, args["filter"].(*model.ChangeFilter), args["after"].(*int)), true
+	case "Subscription.changes":
+		if e.ComplexityRoot.Subscription.Changes == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_changes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.Changes(childComplexity, args["filter"].(*model.ChangeFilter), args["after"].(*int)), true
+	case "Subscription.dashboardChanged":
+		if e.ComplexityRoot.Subscription.DashboardChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_dashboardChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.DashboardChanged(childComplexity, args["topics"].([]model.DashboardTopic), args["filter"].(*model.ChangeFilter), args["after"].(*int)), true
+	case "Subscription.meetingChanged":
+		if e.ComplexityRoot.Subscription.MeetingChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_meetingChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.MeetingChanged(childComplexity, args["filter"].(*model.ChangeFilter), args["after"].(*int)), true
+	case "Subscription.membershipFiguresRecorded":
+		if e.ComplexityRoot.Subscription.MembershipFiguresRecorded == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_membershipFiguresRecorded_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.MembershipFiguresRecorded(childComplexity, args["filter"].(*model.ChangeFilter), args["after"].(*int)), true
+	case "Subscription.progressReported":
+		if e.ComplexityRoot.Subscription.ProgressReported == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_progressReported_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ProgressReported(childComplexity, args["filter"].(*model.ChangeFilter), args["after"].(*int)), true
+	case "Subscription.taskChanged":
+		if e.ComplexityRoot.Subscription.TaskChanged == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_taskChanged_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.TaskChanged(childComplexity, args["filter"].(*model.ChangeFilter), args["after"].(*int)), true
+
 	case "Task.activities":
 		if e.ComplexityRoot.Task.Activities == nil {
 			break
@@ -3109,6 +3376,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TaskEdge.Node(childComplexity), true
+
+	case "TaskEvent.change":
+		if e.ComplexityRoot.TaskEvent.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.Change(childComplexity), true
+	case "TaskEvent.task":
+		if e.ComplexityRoot.TaskEvent.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TaskEvent.Task(childComplexity), true
 
 	case "Title.body":
 		if e.ComplexityRoot.Title.Body == nil {
@@ -3311,6 +3591,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AssociationMembershipInput", ec.unmarshalInputAssociationMembershipInput),
 			graphql.NewInputUnmarshaler("AssociationMembershipPatch", ec.unmarshalInputAssociationMembershipPatch),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
+			graphql.NewInputUnmarshaler("ChangeFilter", ec.unmarshalInputChangeFilter),
 			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
 			graphql.NewInputUnmarshaler("EnterpriseFilter", ec.unmarshalInputEnterpriseFilter),
 			graphql.NewInputUnmarshaler("EnterpriseInput", ec.unmarshalInputEnterpriseInput),
@@ -3393,6 +3674,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -3418,7 +3716,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "activity.graphqls" "audit.graphqls" "body.graphqls" "enterprise.graphqls" "meeting.graphqls" "mutation.graphqls" "node.graphqls" "plan.graphqls" "union.graphqls"
+//go:embed "activity.graphqls" "audit.graphqls" "body.graphqls" "enterprise.graphqls" "meeting.graphqls" "mutation.graphqls" "node.graphqls" "plan.graphqls" "subscription.graphqls" "union.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3438,6 +3736,7 @@ var sources = []*ast.Source{
 	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
 	{Name: "node.graphqls", Input: sourceData("node.graphqls"), BuiltIn: false},
 	{Name: "plan.graphqls", Input: sourceData("plan.graphqls"), BuiltIn: false},
+	{Name: "subscription.graphqls", Input: sourceData("subscription.graphqls"), BuiltIn: false},
 	{Name: "union.graphqls", Input: sourceData("union.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3506,6 +3805,16 @@ func (ec *executionContext) childFields_ActivityEdge(ctx context.Context, field 
 		return ec.fieldContext_ActivityEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ActivityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ActivityEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_ActivityEvent_change(ctx, field)
+	case "activity":
+		return ec.fieldContext_ActivityEvent_activity(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3660,6 +3969,42 @@ func (ec *executionContext) childFields_BulkPayload(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type BulkPayload", field.Name)
 }
 
+func (ec *executionContext) childFields_ChangeEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_ChangeEvent_seq(ctx, field)
+	case "at":
+		return ec.fieldContext_ChangeEvent_at(ctx, field)
+	case "kind":
+		return ec.fieldContext_ChangeEvent_kind(ctx, field)
+	case "id":
+		return ec.fieldContext_ChangeEvent_id(ctx, field)
+	case "operation":
+		return ec.fieldContext_ChangeEvent_operation(ctx, field)
+	case "version":
+		return ec.fieldContext_ChangeEvent_version(ctx, field)
+	case "deleted":
+		return ec.fieldContext_ChangeEvent_deleted(ctx, field)
+	case "body":
+		return ec.fieldContext_ChangeEvent_body(ctx, field)
+	case "actor":
+		return ec.fieldContext_ChangeEvent_actor(ctx, field)
+	case "changedFields":
+		return ec.fieldContext_ChangeEvent_changedFields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_DashboardSignal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_DashboardSignal_change(ctx, field)
+	case "topics":
+		return ec.fieldContext_DashboardSignal_topics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DashboardSignal", field.Name)
+}
+
 func (ec *executionContext) childFields_Decision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "text":
@@ -3770,6 +4115,16 @@ func (ec *executionContext) childFields_FieldProblem(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type FieldProblem", field.Name)
 }
 
+func (ec *executionContext) childFields_FiguresEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_FiguresEvent_change(ctx, field)
+	case "membershipFigures":
+		return ec.fieldContext_FiguresEvent_membershipFigures(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type FiguresEvent", field.Name)
+}
+
 func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3838,6 +4193,16 @@ func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field g
 		return ec.fieldContext_MeetingEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeetingEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_MeetingEvent_change(ctx, field)
+	case "meeting":
+		return ec.fieldContext_MeetingEvent_meeting(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_MembershipFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4050,6 +4415,16 @@ func (ec *executionContext) childFields_PlanEdge(ctx context.Context, field grap
 		return ec.fieldContext_PlanEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ProgressEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_ProgressEvent_change(ctx, field)
+	case "progressUpdate":
+		return ec.fieldContext_ProgressEvent_progressUpdate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProgressEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_ProgressPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4278,6 +4653,16 @@ func (ec *executionContext) childFields_TaskEdge(ctx context.Context, field grap
 		return ec.fieldContext_TaskEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TaskEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_TaskEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_TaskEvent_change(ctx, field)
+	case "task":
+		return ec.fieldContext_TaskEvent_task(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TaskEvent", field.Name)
 }
 
 func (ec *executionContext) childFields_Title(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6100,6 +6485,168 @@ func (ec *executionContext) field_Region_unions_args(ctx context.Context, rawArg
 	return args, nil
 }
 
+func (ec *executionContext) field_Subscription_activityRecorded_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖsanfangᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖsanfangᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_dashboardChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "topics",
+		func(ctx context.Context, v any) ([]model.DashboardTopic, error) {
+			return ec.unmarshalODashboardTopic2ᚕsanfangᚋgraphᚋmodelᚐDashboardTopicᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["topics"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖsanfangᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_meetingChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖsanfangᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_membershipFiguresRecorded_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖsanfangᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_progressReported_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖsanfangᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_taskChanged_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ChangeFilter, error) {
+			return ec.unmarshalOChangeFilter2ᚖsanfangᚋgraphᚋmodelᚐChangeFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Task_activities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6954,6 +7501,70 @@ func (ec *executionContext) _ActivityEdge_node(ctx context.Context, field graphq
 func (ec *executionContext) fieldContext_ActivityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "ActivityEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityEvent_change(ctx context.Context, field graphql.CollectedField, obj *model.ActivityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEvent) graphql.Marshaler {
+			return ec.marshalNChangeEvent2ᚖsanfangᚋgraphᚋmodelᚐChangeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityEvent_activity(ctx context.Context, field graphql.CollectedField, obj *model.ActivityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityEvent_activity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Activity) graphql.Marshaler {
+			return ec.marshalOActivity2ᚖsanfangᚋinternalᚋdomainᚐActivity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityEvent_activity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityEvent",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -8352,6 +8963,300 @@ func (ec *executionContext) fieldContext_BulkPayload_rejected(_ context.Context,
 	return graphql.NewScalarFieldContext("BulkPayload", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ChangeEvent_seq(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeEvent_at(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ChangeEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ChangeEvent_operation(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeEvent_version(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeEvent_deleted(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_deleted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Deleted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_deleted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ChangeEvent_body(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_body(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Body, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.BodyCode) graphql.Marshaler {
+			return ec.marshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_body(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "BodyCode")
+}
+
+func (ec *executionContext) _ChangeEvent_actor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_actor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Actor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Actor) graphql.Marshaler {
+			return ec.marshalNActor2ᚖsanfangᚋinternalᚋdomainᚐActor(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Actor(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeEvent_changedFields(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeEvent_changedFields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangedFields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeEvent_changedFields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "String")
+}
+
+func (ec *executionContext) _DashboardSignal_change(ctx context.Context, field graphql.CollectedField, obj *model.DashboardSignal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardSignal_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEvent) graphql.Marshaler {
+			return ec.marshalNChangeEvent2ᚖsanfangᚋgraphᚋmodelᚐChangeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardSignal_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DashboardSignal",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DashboardSignal_topics(ctx context.Context, field graphql.CollectedField, obj *model.DashboardSignal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DashboardSignal_topics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Topics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.DashboardTopic) graphql.Marshaler {
+			return ec.marshalNDashboardTopic2ᚕsanfangᚋgraphᚋmodelᚐDashboardTopicᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DashboardSignal_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DashboardSignal", field, false, false, "DashboardTopic")
+}
+
 func (ec *executionContext) _Decision_text(ctx context.Context, field graphql.CollectedField, obj *domain.Decision) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9278,6 +10183,70 @@ func (ec *executionContext) fieldContext_FieldProblem_message(_ context.Context,
 	return graphql.NewScalarFieldContext("FieldProblem", field, false, false, "String")
 }
 
+func (ec *executionContext) _FiguresEvent_change(ctx context.Context, field graphql.CollectedField, obj *model.FiguresEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FiguresEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEvent) graphql.Marshaler {
+			return ec.marshalNChangeEvent2ᚖsanfangᚋgraphᚋmodelᚐChangeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FiguresEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FiguresEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _FiguresEvent_membershipFigures(ctx context.Context, field graphql.CollectedField, obj *model.FiguresEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FiguresEvent_membershipFigures(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembershipFigures, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.MembershipFigures) graphql.Marshaler {
+			return ec.marshalOMembershipFigures2ᚖsanfangᚋinternalᚋdomainᚐMembershipFigures(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FiguresEvent_membershipFigures(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "FiguresEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MembershipFigures(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Meeting_id(ctx context.Context, field graphql.CollectedField, obj *domain.Meeting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10007,6 +10976,70 @@ func (ec *executionContext) _MeetingEdge_node(ctx context.Context, field graphql
 func (ec *executionContext) fieldContext_MeetingEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "MeetingEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeetingEvent_change(ctx context.Context, field graphql.CollectedField, obj *model.MeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEvent) graphql.Marshaler {
+			return ec.marshalNChangeEvent2ᚖsanfangᚋgraphᚋmodelᚐChangeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeetingEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeetingEvent_meeting(ctx context.Context, field graphql.CollectedField, obj *model.MeetingEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingEvent_meeting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meeting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Meeting) graphql.Marshaler {
+			return ec.marshalOMeeting2ᚖsanfangᚋinternalᚋdomainᚐMeeting(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingEvent_meeting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeetingEvent",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -13443,6 +14476,70 @@ func (ec *executionContext) fieldContext_PlanEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _ProgressEvent_change(ctx context.Context, field graphql.CollectedField, obj *model.ProgressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEvent) graphql.Marshaler {
+			return ec.marshalNChangeEvent2ᚖsanfangᚋgraphᚋmodelᚐChangeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgressEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ProgressEvent_progressUpdate(ctx context.Context, field graphql.CollectedField, obj *model.ProgressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProgressEvent_progressUpdate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProgressUpdate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.ProgressUpdate) graphql.Marshaler {
+			return ec.marshalOProgressUpdate2ᚖsanfangᚋinternalᚋdomainᚐProgressUpdate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ProgressEvent_progressUpdate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProgressEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgressUpdate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProgressPayload_progressUpdate(ctx context.Context, field graphql.CollectedField, obj *model.ProgressPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15440,6 +16537,314 @@ func (ec *executionContext) fieldContext_Speech_provenance(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_changes(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_changes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().Changes(ctx, fc.Args["filter"].(*model.ChangeFilter), fc.Args["after"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEvent) graphql.Marshaler {
+			return ec.marshalNChangeEvent2ᚖsanfangᚋgraphᚋmodelᚐChangeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_taskChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_taskChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().TaskChanged(ctx, fc.Args["filter"].(*model.ChangeFilter), fc.Args["after"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TaskEvent) graphql.Marshaler {
+			return ec.marshalNTaskEvent2ᚖsanfangᚋgraphᚋmodelᚐTaskEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_taskChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TaskEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_taskChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_progressReported(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_progressReported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ProgressReported(ctx, fc.Args["filter"].(*model.ChangeFilter), fc.Args["after"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ProgressEvent) graphql.Marshaler {
+			return ec.marshalNProgressEvent2ᚖsanfangᚋgraphᚋmodelᚐProgressEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_progressReported(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProgressEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_progressReported_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_membershipFiguresRecorded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_membershipFiguresRecorded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().MembershipFiguresRecorded(ctx, fc.Args["filter"].(*model.ChangeFilter), fc.Args["after"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.FiguresEvent) graphql.Marshaler {
+			return ec.marshalNFiguresEvent2ᚖsanfangᚋgraphᚋmodelᚐFiguresEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_membershipFiguresRecorded(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_FiguresEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_membershipFiguresRecorded_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_activityRecorded(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_activityRecorded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ActivityRecorded(ctx, fc.Args["filter"].(*model.ChangeFilter), fc.Args["after"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ActivityEvent) graphql.Marshaler {
+			return ec.marshalNActivityEvent2ᚖsanfangᚋgraphᚋmodelᚐActivityEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_activityRecorded(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_activityRecorded_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_meetingChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_meetingChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().MeetingChanged(ctx, fc.Args["filter"].(*model.ChangeFilter), fc.Args["after"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MeetingEvent) graphql.Marshaler {
+			return ec.marshalNMeetingEvent2ᚖsanfangᚋgraphᚋmodelᚐMeetingEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_meetingChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeetingEvent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_meetingChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Subscription_dashboardChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_dashboardChanged(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().DashboardChanged(ctx, fc.Args["topics"].([]model.DashboardTopic), fc.Args["filter"].(*model.ChangeFilter), fc.Args["after"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DashboardSignal) graphql.Marshaler {
+			return ec.marshalNDashboardSignal2ᚖsanfangᚋgraphᚋmodelᚐDashboardSignal(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_dashboardChanged(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DashboardSignal(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_dashboardChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Task_id(ctx context.Context, field graphql.CollectedField, obj *domain.Task) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16192,6 +17597,70 @@ func (ec *executionContext) _TaskEdge_node(ctx context.Context, field graphql.Co
 func (ec *executionContext) fieldContext_TaskEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "TaskEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaskEvent_change(ctx context.Context, field graphql.CollectedField, obj *model.TaskEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskEvent_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeEvent) graphql.Marshaler {
+			return ec.marshalNChangeEvent2ᚖsanfangᚋgraphᚋmodelᚐChangeEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TaskEvent_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskEvent",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TaskEvent_task(ctx context.Context, field graphql.CollectedField, obj *model.TaskEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TaskEvent_task(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Task, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Task) graphql.Marshaler {
+			return ec.marshalOTask2ᚖsanfangᚋinternalᚋdomainᚐTask(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TaskEvent_task(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TaskEvent",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -18652,6 +20121,69 @@ func (ec *executionContext) unmarshalInputAuditFilter(ctx context.Context, obj a
 func UnmarshalAuditFilter(ctx context.Context, raw any) (model.AuditFilter, error) {
 	var out model.AuditFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputChangeFilter(ctx context.Context, obj any) (model.ChangeFilter, error) {
+	var it model.ChangeFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"kinds", "planId", "body", "enterpriseId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "planId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("planId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlanID = data
+		case "body":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("body"))
+			data, err := ec.unmarshalOBodyCode2ᚖsanfangᚋinternalᚋdomainᚐBodyCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Body = data
+		case "enterpriseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enterpriseId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnterpriseID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalChangeFilter unmarshals raw into the ChangeFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalChangeFilter(ctx context.Context, raw any) (model.ChangeFilter, error) {
+	var out model.ChangeFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeFilter", raw, &out)
 	return out, err
 }
 
@@ -21459,6 +22991,44 @@ func (ec *executionContext) _ActivityEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var activityEventImplementors = []string{"ActivityEvent"}
+
+func (ec *executionContext) _ActivityEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ActivityEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityEvent")
+		case "change":
+			out.Values[i] = ec._ActivityEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activity":
+			out.Values[i] = ec._ActivityEvent_activity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var actorImplementors = []string{"Actor"}
 
 func (ec *executionContext) _Actor(ctx context.Context, sel ast.SelectionSet, obj *domain.Actor) graphql.Marshaler {
@@ -21956,6 +23526,122 @@ func (ec *executionContext) _BulkPayload(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var changeEventImplementors = []string{"ChangeEvent"}
+
+func (ec *executionContext) _ChangeEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeEvent")
+		case "seq":
+			out.Values[i] = ec._ChangeEvent_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._ChangeEvent_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ChangeEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "id":
+			out.Values[i] = ec._ChangeEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._ChangeEvent_operation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "version":
+			out.Values[i] = ec._ChangeEvent_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deleted":
+			out.Values[i] = ec._ChangeEvent_deleted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "body":
+			out.Values[i] = ec._ChangeEvent_body(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "actor":
+			out.Values[i] = ec._ChangeEvent_actor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changedFields":
+			out.Values[i] = ec._ChangeEvent_changedFields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var dashboardSignalImplementors = []string{"DashboardSignal"}
+
+func (ec *executionContext) _DashboardSignal(ctx context.Context, sel ast.SelectionSet, obj *model.DashboardSignal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dashboardSignalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DashboardSignal")
+		case "change":
+			out.Values[i] = ec._DashboardSignal_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topics":
+			out.Values[i] = ec._DashboardSignal_topics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var decisionImplementors = []string{"Decision"}
 
 func (ec *executionContext) _Decision(ctx context.Context, sel ast.SelectionSet, obj *domain.Decision) graphql.Marshaler {
@@ -22331,6 +24017,44 @@ func (ec *executionContext) _FieldProblem(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var figuresEventImplementors = []string{"FiguresEvent"}
+
+func (ec *executionContext) _FiguresEvent(ctx context.Context, sel ast.SelectionSet, obj *model.FiguresEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, figuresEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FiguresEvent")
+		case "change":
+			out.Values[i] = ec._FiguresEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membershipFigures":
+			out.Values[i] = ec._FiguresEvent_membershipFigures(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var meetingImplementors = []string{"Meeting", "Node"}
 
 func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, obj *domain.Meeting) graphql.Marshaler {
@@ -22533,6 +24257,44 @@ func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionS
 		case "node":
 			out.Values[i] = ec._MeetingEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var meetingEventImplementors = []string{"MeetingEvent"}
+
+func (ec *executionContext) _MeetingEvent(ctx context.Context, sel ast.SelectionSet, obj *model.MeetingEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, meetingEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeetingEvent")
+		case "change":
+			out.Values[i] = ec._MeetingEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meeting":
+			out.Values[i] = ec._MeetingEvent_meeting(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -23538,6 +25300,44 @@ func (ec *executionContext) _PlanEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var progressEventImplementors = []string{"ProgressEvent"}
+
+func (ec *executionContext) _ProgressEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ProgressEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, progressEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProgressEvent")
+		case "change":
+			out.Values[i] = ec._ProgressEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "progressUpdate":
+			out.Values[i] = ec._ProgressEvent_progressUpdate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var progressPayloadImplementors = []string{"ProgressPayload"}
 
 func (ec *executionContext) _ProgressPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ProgressPayload) graphql.Marshaler {
@@ -24205,6 +26005,38 @@ func (ec *executionContext) _Speech(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "changes":
+		return ec._Subscription_changes(ctx, fields[0])
+	case "taskChanged":
+		return ec._Subscription_taskChanged(ctx, fields[0])
+	case "progressReported":
+		return ec._Subscription_progressReported(ctx, fields[0])
+	case "membershipFiguresRecorded":
+		return ec._Subscription_membershipFiguresRecorded(ctx, fields[0])
+	case "activityRecorded":
+		return ec._Subscription_activityRecorded(ctx, fields[0])
+	case "meetingChanged":
+		return ec._Subscription_meetingChanged(ctx, fields[0])
+	case "dashboardChanged":
+		return ec._Subscription_dashboardChanged(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
+}
+
 var taskImplementors = []string{"Task", "Node"}
 
 func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj *domain.Task) graphql.Marshaler {
@@ -24414,6 +26246,44 @@ func (ec *executionContext) _TaskEdge(ctx context.Context, sel ast.SelectionSet,
 		case "node":
 			out.Values[i] = ec._TaskEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var taskEventImplementors = []string{"TaskEvent"}
+
+func (ec *executionContext) _TaskEvent(ctx context.Context, sel ast.SelectionSet, obj *model.TaskEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, taskEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TaskEvent")
+		case "change":
+			out.Values[i] = ec._TaskEvent_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "task":
+			out.Values[i] = ec._TaskEvent_task(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -25102,6 +26972,14 @@ func (ec *executionContext) marshalNActivityEdge2ᚕsanfangᚋinternalᚋstore�
 	return ret
 }
 
+func (ec *executionContext) marshalNActivityEvent2ᚖsanfangᚋgraphᚋmodelᚐActivityEvent(ctx context.Context, sel ast.SelectionSet, v *model.ActivityEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivityEvent!")
+		return graphql.Null
+	}
+	return ec._ActivityEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNActivityInput2sanfangᚋgraphᚋmodelᚐActivityInput(ctx context.Context, v any) (model.ActivityInput, error) {
 	res, err := ec.unmarshalInputActivityInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25163,6 +27041,14 @@ func (ec *executionContext) unmarshalNActivityPatch2sanfangᚋgraphᚋmodelᚐAc
 
 func (ec *executionContext) marshalNActor2sanfangᚋinternalᚋdomainᚐActor(ctx context.Context, sel ast.SelectionSet, v domain.Actor) graphql.Marshaler {
 	return ec._Actor(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNActor2ᚖsanfangᚋinternalᚋdomainᚐActor(ctx context.Context, sel ast.SelectionSet, v *domain.Actor) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Actor!")
+		return graphql.Null
+	}
+	return ec._Actor(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAgendaItem2sanfangᚋinternalᚋdomainᚐAgendaItem(ctx context.Context, sel ast.SelectionSet, v domain.AgendaItem) graphql.Marshaler {
@@ -25361,6 +27247,62 @@ func (ec *executionContext) marshalNBulkPayload2ᚖsanfangᚋgraphᚋmodelᚐBul
 	return ec._BulkPayload(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChangeEvent2ᚖsanfangᚋgraphᚋmodelᚐChangeEvent(ctx context.Context, sel ast.SelectionSet, v *model.ChangeEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeEvent!")
+		return graphql.Null
+	}
+	return ec._ChangeEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDashboardSignal2ᚖsanfangᚋgraphᚋmodelᚐDashboardSignal(ctx context.Context, sel ast.SelectionSet, v *model.DashboardSignal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DashboardSignal!")
+		return graphql.Null
+	}
+	return ec._DashboardSignal(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDashboardTopic2sanfangᚋgraphᚋmodelᚐDashboardTopic(ctx context.Context, v any) (model.DashboardTopic, error) {
+	var res model.DashboardTopic
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDashboardTopic2sanfangᚋgraphᚋmodelᚐDashboardTopic(ctx context.Context, sel ast.SelectionSet, v model.DashboardTopic) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDashboardTopic2ᚕsanfangᚋgraphᚋmodelᚐDashboardTopicᚄ(ctx context.Context, v any) ([]model.DashboardTopic, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.DashboardTopic, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDashboardTopic2sanfangᚋgraphᚋmodelᚐDashboardTopic(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNDashboardTopic2ᚕsanfangᚋgraphᚋmodelᚐDashboardTopicᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DashboardTopic) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDashboardTopic2sanfangᚋgraphᚋmodelᚐDashboardTopic(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := scalar.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25552,6 +27494,14 @@ func (ec *executionContext) marshalNFieldProblem2ᚖsanfangᚋinternalᚋdomain�
 	return ec._FieldProblem(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNFiguresEvent2ᚖsanfangᚋgraphᚋmodelᚐFiguresEvent(ctx context.Context, sel ast.SelectionSet, v *model.FiguresEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "FiguresEvent!")
+		return graphql.Null
+	}
+	return ec._FiguresEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25659,6 +27609,14 @@ func (ec *executionContext) marshalNMeetingEdge2ᚕsanfangᚋinternalᚋstoreᚐ
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNMeetingEvent2ᚖsanfangᚋgraphᚋmodelᚐMeetingEvent(ctx context.Context, sel ast.SelectionSet, v *model.MeetingEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MeetingEvent!")
+		return graphql.Null
+	}
+	return ec._MeetingEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMeetingInput2sanfangᚋgraphᚋmodelᚐMeetingInput(ctx context.Context, v any) (model.MeetingInput, error) {
@@ -26064,6 +28022,14 @@ func (ec *executionContext) marshalNPlanStatus2sanfangᚋinternalᚋdomainᚐPla
 	return res
 }
 
+func (ec *executionContext) marshalNProgressEvent2ᚖsanfangᚋgraphᚋmodelᚐProgressEvent(ctx context.Context, sel ast.SelectionSet, v *model.ProgressEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProgressEvent!")
+		return graphql.Null
+	}
+	return ec._ProgressEvent(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNProgressInput2sanfangᚋgraphᚋmodelᚐProgressInput(ctx context.Context, v any) (model.ProgressInput, error) {
 	res, err := ec.unmarshalInputProgressInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -26264,6 +28230,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNTask2ᚕᚖsanfangᚋinternalᚋdomainᚐTaskᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Task) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -26314,6 +28309,14 @@ func (ec *executionContext) marshalNTaskEdge2ᚕsanfangᚋinternalᚋstoreᚐEdg
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNTaskEvent2ᚖsanfangᚋgraphᚋmodelᚐTaskEvent(ctx context.Context, sel ast.SelectionSet, v *model.TaskEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TaskEvent!")
+		return graphql.Null
+	}
+	return ec._TaskEvent(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTaskInput2sanfangᚋgraphᚋmodelᚐTaskInput(ctx context.Context, v any) (model.TaskInput, error) {
@@ -26644,6 +28647,13 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOActivity2ᚖsanfangᚋinternalᚋdomainᚐActivity(ctx context.Context, sel ast.SelectionSet, v *domain.Activity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Activity(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOActivityFilter2ᚖsanfangᚋinternalᚋdomainᚐActivityFilter(ctx context.Context, v any) (*domain.ActivityFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -26840,6 +28850,50 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOChangeFilter2ᚖsanfangᚋgraphᚋmodelᚐChangeFilter(ctx context.Context, v any) (*model.ChangeFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputChangeFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODashboardTopic2ᚕsanfangᚋgraphᚋmodelᚐDashboardTopicᚄ(ctx context.Context, v any) ([]model.DashboardTopic, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.DashboardTopic, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDashboardTopic2sanfangᚋgraphᚋmodelᚐDashboardTopic(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODashboardTopic2ᚕsanfangᚋgraphᚋmodelᚐDashboardTopicᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DashboardTopic) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDashboardTopic2sanfangᚋgraphᚋmodelᚐDashboardTopic(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
@@ -27344,6 +29398,13 @@ func (ec *executionContext) marshalOPlanStatus2ᚖsanfangᚋinternalᚋdomainᚐ
 	_ = ctx
 	res := graphql.MarshalString(string(*v))
 	return res
+}
+
+func (ec *executionContext) marshalOProgressUpdate2ᚖsanfangᚋinternalᚋdomainᚐProgressUpdate(ctx context.Context, sel ast.SelectionSet, v *domain.ProgressUpdate) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ProgressUpdate(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOReceiptError2ᚖsanfangᚋgraphᚋmodelᚐReceiptError(ctx context.Context, sel ast.SelectionSet, v *model.ReceiptError) graphql.Marshaler {

@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"sanfang/internal/auth"
+	"sanfang/internal/events"
 	"sanfang/internal/loader"
 	"sanfang/internal/store"
 	"sanfang/internal/write"
@@ -25,9 +26,13 @@ import (
 type Options struct {
 	Store *store.Store
 	// Write makes every write; Auth finds who is asking.
-	Write  *write.Service
-	Auth   *auth.Authenticator
+	Write *write.Service
+	Auth  *auth.Authenticator
+	// Events feed the subscriptions.
+	Events events.Source
 	Logger *slog.Logger
+	// KeepAlive is how often a WebSocket or SSE subscription is pinged.
+	KeepAlive time.Duration
 	// LoaderWait is how long a loader gathers keys before it sends a batch.
 	LoaderWait time.Duration
 	// MaxBodyBytes caps a request body.
@@ -48,13 +53,27 @@ func NewHandler(o Options) http.Handler {
 	if o.MaxBodyBytes <= 0 {
 		o.MaxBodyBytes = 1 << 20
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: o.Store, Write: o.Write}}))
+	if o.KeepAlive <= 0 {
+		o.KeepAlive = 15 * time.Second
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: o.Store, Write: o.Write, Events: o.Events, Logger: o.Logger}}))
+	srv.AddTransport(transport.Websocket{
+		InitFunc:              authenticateInit(o.Auth),
+		InitTimeout:           10 * time.Second,
+		KeepAlivePingInterval: o.KeepAlive,
+	})
+	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	// Every response (each event of a subscription too) gets loaders of its
+	// own, so an event never shows what an earlier one loaded.
+	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return next(loader.With(ctx, loader.New(o.Store, o.LoaderWait)))
+	})
 	srv.AroundRootFields(authorizeReads(o.Write.Policy()))
 	srv.SetErrorPresenter(presentError(o.Logger))
 	srv.SetRecoverFunc(recoverPanic(o.Logger))
@@ -62,8 +81,7 @@ func NewHandler(o Options) http.Handler {
 	graphiql := playground.Handler("sanfang", "/graphql")
 	api := o.Auth.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, o.MaxBodyBytes)
-		ctx := loader.With(r.Context(), loader.New(o.Store, o.LoaderWait))
-		srv.ServeHTTP(w, r.WithContext(ctx))
+		srv.ServeHTTP(w, r)
 	}))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodGet && r.URL.RawQuery == "" && strings.Contains(r.Header.Get("Accept"), "text/html") {
@@ -86,5 +104,29 @@ func authorizeReads(policy auth.Policy) graphql.RootFieldMiddleware {
 			}
 		}
 		return next(ctx)
+	}
+}
+
+// authenticateInit reads the credential a WebSocket client sends in its
+// connection_init payload (browsers cannot set headers on a WebSocket), as
+// "Authorization": "Bearer <key or token>" or "apiKey": "<key>". A
+// credential there replaces the anonymous principal of the upgrade request;
+// a bad one refuses the connection.
+func authenticateInit(a *auth.Authenticator) transport.WebsocketInitFunc {
+	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		header := payload.Authorization()
+		if key, ok := payload["apiKey"].(string); ok && header == "" {
+			header = "Bearer " + key
+		}
+		if header == "" {
+			return ctx, nil, nil
+		}
+		r, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
+		r.Header.Set("Authorization", header)
+		p, err := a.Authenticate(ctx, r)
+		if err != nil {
+			return ctx, nil, err
+		}
+		return auth.WithPrincipal(ctx, p), nil, nil
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"sanfang/graph"
 	"sanfang/internal/auth"
+	"sanfang/internal/events"
 	"sanfang/internal/seed"
 	"sanfang/internal/store"
 	"sanfang/internal/storetest"
@@ -63,7 +64,7 @@ func newServerWaiting(t testing.TB, loaderWait time.Duration, sets ...*seed.Data
 		}
 	}
 	authn := &auth.Authenticator{Keys: auth.NewKeyStore(st.Database(store.Joint)), AnonymousReads: true}
-	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Introspection: true, LoaderWait: loaderWait, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
+	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: events.NewBus(st), Introspection: true, LoaderWait: loaderWait, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{URL: srv.URL, Store: st, Commands: cmds}

@@ -3,6 +3,9 @@ package graph
 //go:generate go tool gqlgen generate
 
 import (
+	"log/slog"
+
+	"sanfang/internal/events"
 	"sanfang/internal/store"
 	"sanfang/internal/write"
 )
@@ -10,6 +13,8 @@ import (
 // Resolver is the root resolver. It holds the services resolvers call; it
 // keeps no per-request state (that lives in the request's loaders).
 type Resolver struct {
-	Store *store.Store
-	Write *write.Service
+	Store  *store.Store
+	Write  *write.Service
+	Events events.Source
+	Logger *slog.Logger
 }

@@ -13,6 +13,11 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+type ActivityEvent struct {
+	Change   *ChangeEvent     `json:"change"`
+	Activity *domain.Activity `json:"activity,omitempty"`
+}
+
 type ActivityInput struct {
 	Kind  domain.ActivityKind `json:"kind"`
 	Title string              `json:"title"`
@@ -79,6 +84,41 @@ type BulkPayload struct {
 	Rejected  int        `json:"rejected"`
 }
 
+// An accepted write, as the audit log records it.
+type ChangeEvent struct {
+	// The event's place in the log: pass it as `after` to resume.
+	Seq  int       `json:"seq"`
+	At   time.Time `json:"at"`
+	Kind string    `json:"kind"`
+	// The global ID of the record written.
+	ID        string           `json:"id"`
+	Operation string           `json:"operation"`
+	Version   int              `json:"version"`
+	Deleted   bool             `json:"deleted"`
+	Body      *domain.BodyCode `json:"body,omitempty"`
+	// Who wrote it.
+	Actor *domain.Actor `json:"actor"`
+	// The fields the write changed.
+	ChangedFields []string `json:"changedFields"`
+}
+
+type ChangeFilter struct {
+	// Entity kinds, e.g. Task, MembershipFigures (changes only).
+	Kinds []string `json:"kinds,omitempty"`
+	// Records of this plan (its tasks and their progress).
+	PlanID *string `json:"planId,omitempty"`
+	// Records this body owns, hosts, leads or takes part in.
+	Body *domain.BodyCode `json:"body,omitempty"`
+	// Records of this enterprise (its union, figures, activities).
+	EnterpriseID *string `json:"enterpriseId,omitempty"`
+}
+
+type DashboardSignal struct {
+	Change *ChangeEvent `json:"change"`
+	// The dashboards to refetch.
+	Topics []DashboardTopic `json:"topics"`
+}
+
 type DecisionInput struct {
 	Text   string  `json:"text"`
 	PlanID *string `json:"planId,omitempty"`
@@ -113,6 +153,16 @@ type EnterprisePatch struct {
 	Couriers    graphql.Omittable[*int]       `json:"couriers,omitempty"`
 	Employees   graphql.Omittable[*int]       `json:"employees,omitempty"`
 	FiguresAsOf graphql.Omittable[*time.Time] `json:"figuresAsOf,omitempty"`
+}
+
+type FiguresEvent struct {
+	Change            *ChangeEvent              `json:"change"`
+	MembershipFigures *domain.MembershipFigures `json:"membershipFigures,omitempty"`
+}
+
+type MeetingEvent struct {
+	Change  *ChangeEvent    `json:"change"`
+	Meeting *domain.Meeting `json:"meeting,omitempty"`
 }
 
 type MeetingInput struct {
@@ -225,6 +275,11 @@ type PlanPatch struct {
 	WeightedProgress   graphql.Omittable[*bool]              `json:"weightedProgress,omitempty"`
 }
 
+type ProgressEvent struct {
+	Change         *ChangeEvent           `json:"change"`
+	ProgressUpdate *domain.ProgressUpdate `json:"progressUpdate,omitempty"`
+}
+
 type ProgressInput struct {
 	TaskID string `json:"taskId"`
 	// 0-100.
@@ -278,6 +333,20 @@ type SpeechInput struct {
 	UnionID      *string           `json:"unionId,omitempty"`
 	EnterpriseID *string           `json:"enterpriseId,omitempty"`
 	Summary      *string           `json:"summary,omitempty"`
+}
+
+// Live updates over WebSocket (graphql-transport-ws) or Server-Sent Events
+// (POST with Accept: text/event-stream). Each event is an accepted write; a
+// subscriber sees only what its credential may read (the same policy as
+// queries, checked when the connection starts and for every event) and
+// resumes after the last event it saw with `after` (the event's seq).
+type Subscription struct {
+}
+
+type TaskEvent struct {
+	Change *ChangeEvent `json:"change"`
+	// The task as it is now; null if it was deleted.
+	Task *domain.Task `json:"task,omitempty"`
 }
 
 type TaskInput struct {
@@ -337,6 +406,70 @@ type UnionPatch struct {
 	ParentID     graphql.Omittable[*string]           `json:"parentId,omitempty"`
 	FoundedOn    graphql.Omittable[*time.Time]        `json:"foundedOn,omitempty"`
 	ChairID      graphql.Omittable[*string]           `json:"chairId,omitempty"`
+}
+
+// The dashboards whose numbers a change can move.
+type DashboardTopic string
+
+const (
+	// Plan progress: tasks, progress updates, plans.
+	DashboardTopicPlanProgress DashboardTopic = "PLAN_PROGRESS"
+	// Union coverage: enterprises, unions, membership figures.
+	DashboardTopicUnionCoverage DashboardTopic = "UNION_COVERAGE"
+	// Activities: activities and the tasks they serve.
+	DashboardTopicActivities DashboardTopic = "ACTIVITIES"
+	// Meetings and attendance.
+	DashboardTopicMeetings DashboardTopic = "MEETINGS"
+)
+
+var AllDashboardTopic = []DashboardTopic{
+	DashboardTopicPlanProgress,
+	DashboardTopicUnionCoverage,
+	DashboardTopicActivities,
+	DashboardTopicMeetings,
+}
+
+func (e DashboardTopic) IsValid() bool {
+	switch e {
+	case DashboardTopicPlanProgress, DashboardTopicUnionCoverage, DashboardTopicActivities, DashboardTopicMeetings:
+		return true
+	}
+	return false
+}
+
+func (e DashboardTopic) String() string {
+	return string(e)
+}
+
+func (e *DashboardTopic) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DashboardTopic(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DashboardTopic", str)
+	}
+	return nil
+}
+
+func (e DashboardTopic) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DashboardTopic) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DashboardTopic) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 type ReceiptStatus string

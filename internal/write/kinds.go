@@ -210,6 +210,7 @@ var Meetings = Kind[domain.Meeting]{
 
 var Plans = Kind[domain.Plan]{
 	name: auth.KindPlan,
+	plan: func(_ context.Context, _ *Service, p *domain.Plan) string { return p.ID },
 	coll: func(st *store.Store) *store.Collection[domain.Plan] { return st.Plans },
 	id:   func(p *domain.Plan) *string { return &p.ID },
 	resource: func(_ context.Context, _ *Service, p *domain.Plan) (auth.Resource, error) {
@@ -230,6 +231,7 @@ var Plans = Kind[domain.Plan]{
 
 var Tasks = Kind[domain.Task]{
 	name: auth.KindTask,
+	plan: func(_ context.Context, _ *Service, t *domain.Task) string { return t.PlanID },
 	coll: func(st *store.Store) *store.Collection[domain.Task] { return st.Tasks },
 	id:   func(t *domain.Task) *string { return &t.ID },
 	resource: func(_ context.Context, _ *Service, t *domain.Task) (auth.Resource, error) {
@@ -266,6 +268,12 @@ var Tasks = Kind[domain.Task]{
 
 var ProgressUpdates = Kind[domain.ProgressUpdate]{
 	name: auth.KindProgressUpdate,
+	plan: func(ctx context.Context, s *Service, p *domain.ProgressUpdate) string {
+		if t, err := s.st.Tasks.ByIDs(ctx, []string{p.TaskID}); err == nil && t[p.TaskID] != nil {
+			return t[p.TaskID].PlanID
+		}
+		return ""
+	},
 	coll: func(st *store.Store) *store.Collection[domain.ProgressUpdate] { return st.ProgressUpdates },
 	id:   func(p *domain.ProgressUpdate) *string { return &p.ID },
 	resource: func(ctx context.Context, s *Service, p *domain.ProgressUpdate) (auth.Resource, error) {

@@ -56,6 +56,17 @@ type Kind[T any] struct {
 	naturalKey func(context.Context, *Service, *T) (*T, error)
 	// inUse says what still refers to a record ("" if nothing does).
 	inUse func(context.Context, *Service, string) (string, error)
+	// plan names the plan a record belongs to, for change events that
+	// subscribers filter by plan.
+	plan func(context.Context, *Service, *T) string
+}
+
+// withPlan notes in an audit record the plan the record belongs to.
+func withPlan[T any](ctx context.Context, s *Service, k Kind[T], a *domain.AuditRecord, rec *T) *domain.AuditRecord {
+	if k.plan != nil && rec != nil {
+		a.PlanID = k.plan(ctx, s, rec)
+	}
+	return a
 }
 
 // entity is what every domain entity pointer offers through its embedded
@@ -125,7 +136,7 @@ func create[T any](ctx context.Context, s *Service, k Kind[T], action auth.Actio
 		return nil, err
 	}
 	// The record has no id until it is stored: a refused create names none.
-	a := s.audit(ctx, op, k.name, res, "")
+	a := withPlan(ctx, s, k, s.audit(ctx, op, k.name, res, ""), rec)
 	if err := s.policy.Authorize(auth.FromContext(ctx), action, res); err != nil {
 		return nil, s.refuse(ctx, a, err)
 	}
@@ -156,7 +167,7 @@ func update[T any](ctx context.Context, s *Service, k Kind[T], action auth.Actio
 	if err != nil {
 		return nil, err
 	}
-	a = s.audit(ctx, op, k.name, res, id)
+	a = withPlan(ctx, s, k, s.audit(ctx, op, k.name, res, id), before)
 	if err := s.policy.Authorize(auth.FromContext(ctx), action, res); err != nil {
 		return nil, s.refuse(ctx, a, err)
 	}
@@ -205,7 +216,7 @@ func remove[T any](ctx context.Context, s *Service, k Kind[T], op, id string, ve
 	if err != nil {
 		return err
 	}
-	a = s.audit(ctx, op, k.name, res, id)
+	a = withPlan(ctx, s, k, s.audit(ctx, op, k.name, res, id), before)
 	if err := s.policy.Authorize(auth.FromContext(ctx), auth.ActionDelete, res); err != nil {
 		return s.refuse(ctx, a, err)
 	}
