@@ -16,7 +16,7 @@ import (
 
 // wsClient speaks graphql-transport-ws, the protocol current clients use.
 type wsClient struct {
-	t    *testing.T
+	t    testing.TB
 	conn *websocket.Conn
 }
 
@@ -26,7 +26,9 @@ type wsMessage struct {
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
-func dialWS(t *testing.T, s *testServer, key string) *wsClient {
+func dialWS(t *testing.T, s *testServer, key string) *wsClient { return dialWSB(t, s, key) }
+
+func dialWSB(t testing.TB, s *testServer, key string) *wsClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
