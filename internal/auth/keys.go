@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -79,8 +80,16 @@ type keyDoc struct {
 // no transactions.
 type KeyStore struct {
 	coll *mongo.Collection
+	// usage keeps each key's last use apart from the key itself: only
+	// create and revoke write a key's document, so recording a use can
+	// never undo a revocation (FerretDB writes a whole document back on
+	// update, and the server and "sanfang apikey revoke" are two processes).
+	usage *mongo.Collection
 	// Now is the clock; nil means time.Now. Tests set it.
 	Now func() time.Time
+
+	mu      sync.Mutex
+	touched map[string]time.Time // when this process last recorded each key's use
 }
 
 // NewKeyStore returns the key store over db's apiKeys collection, e.g.
@@ -90,7 +99,9 @@ func NewKeyStore(db *mongo.Database) *KeyStore {
 }
 
 // NewKeyStoreOn returns a key store over the given collection.
-func NewKeyStoreOn(coll *mongo.Collection) *KeyStore { return &KeyStore{coll: coll} }
+func NewKeyStoreOn(coll *mongo.Collection) *KeyStore {
+	return &KeyStore{coll: coll, usage: coll.Database().Collection(coll.Name() + "Usage"), touched: map[string]time.Time{}}
+}
 
 // Collection is the collection the keys are kept in.
 func (s *KeyStore) Collection() *mongo.Collection { return s.coll }
@@ -177,7 +188,7 @@ func (s *KeyStore) List(ctx context.Context) ([]Key, error) {
 	if err := cur.All(ctx, &keys); err != nil {
 		return nil, fmt.Errorf("list API keys: %w", err)
 	}
-	return keys, nil
+	return s.withUsage(ctx, keys)
 }
 
 // Get returns one key, without its hash, or a NOT_FOUND error.
@@ -191,7 +202,11 @@ func (s *KeyStore) Get(ctx context.Context, id string) (Key, error) {
 	if err != nil {
 		return Key{}, fmt.Errorf("read API key %s: %w", id, err)
 	}
-	return k, nil
+	keys, err := s.withUsage(ctx, []Key{k})
+	if err != nil {
+		return Key{}, err
+	}
+	return keys[0], nil
 }
 
 // Revoke revokes a key at once: the next request that uses it fails.
@@ -275,19 +290,55 @@ func (s *KeyStore) Verify(ctx context.Context, token string) (*Principal, error)
 	if ps := checkScope(d.Role, d.Body, d.EnterpriseID); len(ps) > 0 {
 		return nil, domain.Errorf(domain.CodeUnauthenticated, "API key %s is not usable: its %s is wrong (%s)", id, ps[0].what, ps[0].message)
 	}
-	if d.LastUsedAt == nil || now.Sub(*d.LastUsedAt) >= lastUsedEvery {
-		s.touch(ctx, id, now)
-	}
+	s.touch(ctx, id, now)
 	return d.Key.Principal(), nil
 }
 
-// touch records that key id was used at now, unless another request did in
-// the last minute. It is best effort: a failure does not refuse the request.
+// touch records that key id was used at now, at most once a minute per key
+// and process. It is best effort: a failure does not refuse the request.
 func (s *KeyStore) touch(ctx context.Context, id string, now time.Time) {
-	_, _ = s.coll.UpdateOne(ctx,
-		bson.D{{Key: "id", Value: id}, {Key: "$or", Value: bson.A{
-			bson.D{{Key: "lastUsedAt", Value: bson.D{{Key: "$exists", Value: false}}}},
-			bson.D{{Key: "lastUsedAt", Value: bson.D{{Key: "$lte", Value: now.Add(-lastUsedEvery)}}}},
-		}}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "lastUsedAt", Value: now}}}})
+	s.mu.Lock()
+	last, ok := s.touched[id]
+	due := !ok || now.Sub(last) >= lastUsedEvery
+	if due {
+		s.touched[id] = now
+	}
+	s.mu.Unlock()
+	if !due {
+		return
+	}
+	_, _ = s.usage.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}},
+		bson.D{{Key: "$max", Value: bson.D{{Key: "lastUsedAt", Value: now}}}}, options.UpdateOne().SetUpsert(true))
+}
+
+// withUsage fills in the keys' last use.
+func (s *KeyStore) withUsage(ctx context.Context, keys []Key) ([]Key, error) {
+	if len(keys) == 0 {
+		return keys, nil
+	}
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = k.ID
+	}
+	cur, err := s.usage.Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}})
+	if err != nil {
+		return nil, fmt.Errorf("read API key use: %w", err)
+	}
+	var used []struct {
+		ID         string    `bson:"_id"`
+		LastUsedAt time.Time `bson:"lastUsedAt"`
+	}
+	if err := cur.All(ctx, &used); err != nil {
+		return nil, fmt.Errorf("read API key use: %w", err)
+	}
+	at := map[string]time.Time{}
+	for _, u := range used {
+		at[u.ID] = u.LastUsedAt
+	}
+	for i := range keys {
+		if t, ok := at[keys[i].ID]; ok {
+			keys[i].LastUsedAt = &t
+		}
+	}
+	return keys, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"sync"
@@ -303,5 +304,33 @@ func TestKeySpecValidation(t *testing.T) {
 	keys, err := ks.List(ctx)
 	if err != nil || len(keys) != 3 {
 		t.Errorf("after the invalid specs, %d keys (%v); want only the 3 valid ones", len(keys), err)
+	}
+}
+
+// Recording a key's use never undoes its revocation, even when the two
+// happen at once (FerretDB writes a whole document back on update, and
+// "sanfang apikey revoke" runs in another process than the server).
+func TestRevokeWinsOverConcurrentUse(t *testing.T) {
+	ctx := context.Background()
+	for i := range 20 {
+		ks, _ := keyStore(t)
+		revoker := auth.NewKeyStoreOn(ks.Collection()) // as another process would
+		plain, k, err := ks.Create(ctx, auth.KeySpec{Name: fmt.Sprintf("k%d", i), Role: auth.RoleViewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { _, err := ks.Verify(ctx, plain); done <- err }()
+		if err := revoker.Revoke(ctx, k.ID); err != nil {
+			t.Fatal(err)
+		}
+		<-done
+		if _, err := ks.Verify(ctx, plain); code(err) != "UNAUTHENTICATED" {
+			t.Fatalf("round %d: a revoked key still verifies (%v)", i, err)
+		}
+		got, err := ks.Get(ctx, k.ID)
+		if err != nil || got.RevokedAt == nil {
+			t.Fatalf("round %d: revokedAt lost: %+v %v", i, got, err)
+		}
 	}
 }

@@ -277,15 +277,16 @@ var ProgressUpdates = Kind[domain.ProgressUpdate]{
 	coll: func(st *store.Store) *store.Collection[domain.ProgressUpdate] { return st.ProgressUpdates },
 	id:   func(p *domain.ProgressUpdate) *string { return &p.ID },
 	resource: func(ctx context.Context, s *Service, p *domain.ProgressUpdate) (auth.Resource, error) {
-		res := auth.Resource{Kind: auth.KindProgressUpdate, Editors: []domain.BodyCode{domain.BodyCode(p.BodyID)}}
+		// Who may report is decided by the task: its lead and supporting
+		// bodies (never the reporting body's own say-so).
+		res := auth.Resource{Kind: auth.KindProgressUpdate}
 		task, err := s.st.Tasks.ByIDs(ctx, []string{p.TaskID})
 		if err != nil {
 			return res, err
 		}
 		if t, ok := task[p.TaskID]; ok {
 			tr, _ := Tasks.resource(ctx, s, t)
-			res.Participants = tr.Participants
-			res.Editors = append(res.Editors, tr.Editors...)
+			res.Participants, res.Editors = tr.Participants, tr.Editors
 		}
 		return res, nil
 	},
