@@ -19,6 +19,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/introspection"
+	"github.com/99designs/gqlgen/plugin/federation/fedruntime"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 )
@@ -39,6 +40,7 @@ type ResolverRoot interface {
 	Body() BodyResolver
 	Decision() DecisionResolver
 	Enterprise() EnterpriseResolver
+	Entity() EntityResolver
 	Meeting() MeetingResolver
 	MembershipFigures() MembershipFiguresResolver
 	Mutation() MutationResolver
@@ -231,6 +233,18 @@ type ComplexityRoot struct {
 	EnterpriseEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	Entity struct {
+		FindManyActivityByIDs           func(childComplexity int, reps []*model.ActivityByIDsInput) int
+		FindManyBodyByIDs               func(childComplexity int, reps []*model.BodyByIDsInput) int
+		FindManyEnterpriseByCreditCodes func(childComplexity int, reps []*model.EnterpriseByCreditCodesInput) int
+		FindManyEnterpriseByIDs         func(childComplexity int, reps []*model.EnterpriseByIDsInput) int
+		FindManyMeetingByIDs            func(childComplexity int, reps []*model.MeetingByIDsInput) int
+		FindManyPersonByIDs             func(childComplexity int, reps []*model.PersonByIDsInput) int
+		FindManyPlanByIDs               func(childComplexity int, reps []*model.PlanByIDsInput) int
+		FindManyTaskByIDs               func(childComplexity int, reps []*model.TaskByIDsInput) int
+		FindManyUnionByIDs              func(childComplexity int, reps []*model.UnionByIDsInput) int
 	}
 
 	FieldChange struct {
@@ -476,20 +490,22 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Activities  func(childComplexity int, filter *domain.ActivityFilter, orderBy *domain.ActivityOrder, first *int, after *string, last *int, before *string) int
-		AuditLog    func(childComplexity int, filter *model.AuditFilter, first *int, after *string, last *int, before *string) int
-		Bodies      func(childComplexity int) int
-		Body        func(childComplexity int, code domain.BodyCode) int
-		Enterprise  func(childComplexity int, creditCode string) int
-		Enterprises func(childComplexity int, filter *domain.EnterpriseFilter, orderBy *domain.EnterpriseOrder, first *int, after *string, last *int, before *string) int
-		Meetings    func(childComplexity int, filter *domain.MeetingFilter, orderBy *domain.MeetingOrder, first *int, after *string, last *int, before *string) int
-		Node        func(childComplexity int, id string) int
-		Nodes       func(childComplexity int, ids []string) int
-		People      func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Plans       func(childComplexity int, filter *domain.PlanFilter, orderBy *domain.PlanOrder, first *int, after *string, last *int, before *string) int
-		Regions     func(childComplexity int) int
-		Tasks       func(childComplexity int, filter *domain.TaskFilter, orderBy *domain.TaskOrder, first *int, after *string, last *int, before *string) int
-		Unions      func(childComplexity int, filter *domain.UnionFilter, orderBy *domain.UnionOrder, first *int, after *string, last *int, before *string) int
+		Activities         func(childComplexity int, filter *domain.ActivityFilter, orderBy *domain.ActivityOrder, first *int, after *string, last *int, before *string) int
+		AuditLog           func(childComplexity int, filter *model.AuditFilter, first *int, after *string, last *int, before *string) int
+		Bodies             func(childComplexity int) int
+		Body               func(childComplexity int, code domain.BodyCode) int
+		Enterprise         func(childComplexity int, creditCode string) int
+		Enterprises        func(childComplexity int, filter *domain.EnterpriseFilter, orderBy *domain.EnterpriseOrder, first *int, after *string, last *int, before *string) int
+		Meetings           func(childComplexity int, filter *domain.MeetingFilter, orderBy *domain.MeetingOrder, first *int, after *string, last *int, before *string) int
+		Node               func(childComplexity int, id string) int
+		Nodes              func(childComplexity int, ids []string) int
+		People             func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Plans              func(childComplexity int, filter *domain.PlanFilter, orderBy *domain.PlanOrder, first *int, after *string, last *int, before *string) int
+		Regions            func(childComplexity int) int
+		Tasks              func(childComplexity int, filter *domain.TaskFilter, orderBy *domain.TaskOrder, first *int, after *string, last *int, before *string) int
+		Unions             func(childComplexity int, filter *domain.UnionFilter, orderBy *domain.UnionOrder, first *int, after *string, last *int, before *string) int
+		__resolve__service func(childComplexity int) int
+		__resolve_entities func(childComplexity int, representations []map[string]any) int
 	}
 
 	Receipt struct {
@@ -621,6 +637,10 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
 	}
+
+	_Service struct {
+		SDL func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
@@ -672,6 +692,17 @@ type EnterpriseResolver interface {
 	Tasks(ctx context.Context, obj *domain.Enterprise, filter *domain.TaskFilter, first *int, after *string) (*model.Connection[domain.Task], error)
 	Activities(ctx context.Context, obj *domain.Enterprise, filter *domain.ActivityFilter, first *int, after *string) (*model.Connection[domain.Activity], error)
 	Meetings(ctx context.Context, obj *domain.Enterprise, filter *domain.MeetingFilter, first *int, after *string) (*model.Connection[domain.Meeting], error)
+}
+type EntityResolver interface {
+	FindManyActivityByIDs(ctx context.Context, reps []*model.ActivityByIDsInput) ([]*domain.Activity, error)
+	FindManyBodyByIDs(ctx context.Context, reps []*model.BodyByIDsInput) ([]*domain.Body, error)
+	FindManyEnterpriseByIDs(ctx context.Context, reps []*model.EnterpriseByIDsInput) ([]*domain.Enterprise, error)
+	FindManyEnterpriseByCreditCodes(ctx context.Context, reps []*model.EnterpriseByCreditCodesInput) ([]*domain.Enterprise, error)
+	FindManyMeetingByIDs(ctx context.Context, reps []*model.MeetingByIDsInput) ([]*domain.Meeting, error)
+	FindManyPersonByIDs(ctx context.Context, reps []*model.PersonByIDsInput) ([]*domain.Person, error)
+	FindManyPlanByIDs(ctx context.Context, reps []*model.PlanByIDsInput) ([]*domain.Plan, error)
+	FindManyTaskByIDs(ctx context.Context, reps []*model.TaskByIDsInput) ([]*domain.Task, error)
+	FindManyUnionByIDs(ctx context.Context, reps []*model.UnionByIDsInput) ([]*domain.Union, error)
 }
 type MeetingResolver interface {
 	ID(ctx context.Context, obj *domain.Meeting) (string, error)
@@ -1596,6 +1627,106 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EnterpriseEdge.Node(childComplexity), true
+
+	case "Entity.findManyActivityByIDs":
+		if e.ComplexityRoot.Entity.FindManyActivityByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyActivityByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyActivityByIDs(childComplexity, args["reps"].([]*model.ActivityByIDsInput)), true
+	case "Entity.findManyBodyByIDs":
+		if e.ComplexityRoot.Entity.FindManyBodyByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyBodyByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyBodyByIDs(childComplexity, args["reps"].([]*model.BodyByIDsInput)), true
+	case "Entity.findManyEnterpriseByCreditCodes":
+		if e.ComplexityRoot.Entity.FindManyEnterpriseByCreditCodes == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyEnterpriseByCreditCodes_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyEnterpriseByCreditCodes(childComplexity, args["reps"].([]*model.EnterpriseByCreditCodesInput)), true
+	case "Entity.findManyEnterpriseByIDs":
+		if e.ComplexityRoot.Entity.FindManyEnterpriseByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyEnterpriseByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyEnterpriseByIDs(childComplexity, args["reps"].([]*model.EnterpriseByIDsInput)), true
+	case "Entity.findManyMeetingByIDs":
+		if e.ComplexityRoot.Entity.FindManyMeetingByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyMeetingByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyMeetingByIDs(childComplexity, args["reps"].([]*model.MeetingByIDsInput)), true
+	case "Entity.findManyPersonByIDs":
+		if e.ComplexityRoot.Entity.FindManyPersonByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyPersonByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyPersonByIDs(childComplexity, args["reps"].([]*model.PersonByIDsInput)), true
+	case "Entity.findManyPlanByIDs":
+		if e.ComplexityRoot.Entity.FindManyPlanByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyPlanByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyPlanByIDs(childComplexity, args["reps"].([]*model.PlanByIDsInput)), true
+	case "Entity.findManyTaskByIDs":
+		if e.ComplexityRoot.Entity.FindManyTaskByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyTaskByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyTaskByIDs(childComplexity, args["reps"].([]*model.TaskByIDsInput)), true
+	case "Entity.findManyUnionByIDs":
+		if e.ComplexityRoot.Entity.FindManyUnionByIDs == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_findManyUnionByIDs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.FindManyUnionByIDs(childComplexity, args["reps"].([]*model.UnionByIDsInput)), true
 
 	case "FieldChange.after":
 		if e.ComplexityRoot.FieldChange.After == nil {
@@ -2947,6 +3078,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Unions(childComplexity, args["filter"].(*domain.UnionFilter), args["orderBy"].(*domain.UnionOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query._service":
+		if e.ComplexityRoot.Query.__resolve__service == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.__resolve__service(childComplexity), true
+	case "Query._entities":
+		if e.ComplexityRoot.Query.__resolve_entities == nil {
+			break
+		}
+
+		args, err := ec.field_Query__entities_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.__resolve_entities(childComplexity, args["representations"].([]map[string]any)), true
 
 	case "Receipt.error":
 		if e.ComplexityRoot.Receipt.Error == nil {
@@ -3575,6 +3723,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnionEdge.Node(childComplexity), true
 
+	case "_Service.sdl":
+		if e.ComplexityRoot._Service.SDL == nil {
+			break
+		}
+
+		return e.ComplexityRoot._Service.SDL(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -3584,6 +3739,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("ActivityByIDsInput", ec.unmarshalInputActivityByIDsInput),
 			graphql.NewInputUnmarshaler("ActivityFilter", ec.unmarshalInputActivityFilter),
 			graphql.NewInputUnmarshaler("ActivityInput", ec.unmarshalInputActivityInput),
 			graphql.NewInputUnmarshaler("ActivityOrder", ec.unmarshalInputActivityOrder),
@@ -3591,13 +3747,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AssociationMembershipInput", ec.unmarshalInputAssociationMembershipInput),
 			graphql.NewInputUnmarshaler("AssociationMembershipPatch", ec.unmarshalInputAssociationMembershipPatch),
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
+			graphql.NewInputUnmarshaler("BodyByIDsInput", ec.unmarshalInputBodyByIDsInput),
 			graphql.NewInputUnmarshaler("ChangeFilter", ec.unmarshalInputChangeFilter),
 			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
+			graphql.NewInputUnmarshaler("EnterpriseByCreditCodesInput", ec.unmarshalInputEnterpriseByCreditCodesInput),
+			graphql.NewInputUnmarshaler("EnterpriseByIDsInput", ec.unmarshalInputEnterpriseByIDsInput),
 			graphql.NewInputUnmarshaler("EnterpriseFilter", ec.unmarshalInputEnterpriseFilter),
 			graphql.NewInputUnmarshaler("EnterpriseInput", ec.unmarshalInputEnterpriseInput),
 			graphql.NewInputUnmarshaler("EnterpriseOrder", ec.unmarshalInputEnterpriseOrder),
 			graphql.NewInputUnmarshaler("EnterprisePatch", ec.unmarshalInputEnterprisePatch),
 			graphql.NewInputUnmarshaler("FiguresFilter", ec.unmarshalInputFiguresFilter),
+			graphql.NewInputUnmarshaler("MeetingByIDsInput", ec.unmarshalInputMeetingByIDsInput),
 			graphql.NewInputUnmarshaler("MeetingFilter", ec.unmarshalInputMeetingFilter),
 			graphql.NewInputUnmarshaler("MeetingInput", ec.unmarshalInputMeetingInput),
 			graphql.NewInputUnmarshaler("MeetingOrder", ec.unmarshalInputMeetingOrder),
@@ -3606,8 +3766,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("MembershipFiguresPatch", ec.unmarshalInputMembershipFiguresPatch),
 			graphql.NewInputUnmarshaler("MilestoneInput", ec.unmarshalInputMilestoneInput),
 			graphql.NewInputUnmarshaler("ParticipantInput", ec.unmarshalInputParticipantInput),
+			graphql.NewInputUnmarshaler("PersonByIDsInput", ec.unmarshalInputPersonByIDsInput),
 			graphql.NewInputUnmarshaler("PersonInput", ec.unmarshalInputPersonInput),
 			graphql.NewInputUnmarshaler("PersonPatch", ec.unmarshalInputPersonPatch),
+			graphql.NewInputUnmarshaler("PlanByIDsInput", ec.unmarshalInputPlanByIDsInput),
 			graphql.NewInputUnmarshaler("PlanFilter", ec.unmarshalInputPlanFilter),
 			graphql.NewInputUnmarshaler("PlanInput", ec.unmarshalInputPlanInput),
 			graphql.NewInputUnmarshaler("PlanOrder", ec.unmarshalInputPlanOrder),
@@ -3615,11 +3777,13 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ProgressInput", ec.unmarshalInputProgressInput),
 			graphql.NewInputUnmarshaler("SourceDocumentInput", ec.unmarshalInputSourceDocumentInput),
 			graphql.NewInputUnmarshaler("SpeechInput", ec.unmarshalInputSpeechInput),
+			graphql.NewInputUnmarshaler("TaskByIDsInput", ec.unmarshalInputTaskByIDsInput),
 			graphql.NewInputUnmarshaler("TaskFilter", ec.unmarshalInputTaskFilter),
 			graphql.NewInputUnmarshaler("TaskInput", ec.unmarshalInputTaskInput),
 			graphql.NewInputUnmarshaler("TaskOrder", ec.unmarshalInputTaskOrder),
 			graphql.NewInputUnmarshaler("TaskPatch", ec.unmarshalInputTaskPatch),
 			graphql.NewInputUnmarshaler("TitleInput", ec.unmarshalInputTitleInput),
+			graphql.NewInputUnmarshaler("UnionByIDsInput", ec.unmarshalInputUnionByIDsInput),
 			graphql.NewInputUnmarshaler("UnionFilter", ec.unmarshalInputUnionFilter),
 			graphql.NewInputUnmarshaler("UnionInput", ec.unmarshalInputUnionInput),
 			graphql.NewInputUnmarshaler("UnionOrder", ec.unmarshalInputUnionOrder),
@@ -3738,6 +3902,120 @@ var sources = []*ast.Source{
 	{Name: "plan.graphqls", Input: sourceData("plan.graphqls"), BuiltIn: false},
 	{Name: "subscription.graphqls", Input: sourceData("subscription.graphqls"), BuiltIn: false},
 	{Name: "union.graphqls", Input: sourceData("union.graphqls"), BuiltIn: false},
+	{Name: "../federation/directives.graphql", Input: `
+	directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+	directive @composeDirective(name: String!) repeatable on SCHEMA
+	directive @extends on OBJECT | INTERFACE
+	directive @external on OBJECT | FIELD_DEFINITION
+	directive @key(fields: FieldSet!, resolvable: Boolean = true) repeatable on OBJECT | INTERFACE
+	directive @inaccessible on
+	  | ARGUMENT_DEFINITION
+	  | ENUM
+	  | ENUM_VALUE
+	  | FIELD_DEFINITION
+	  | INPUT_FIELD_DEFINITION
+	  | INPUT_OBJECT
+	  | INTERFACE
+	  | OBJECT
+	  | SCALAR
+	  | UNION
+	directive @interfaceObject on OBJECT
+	directive @link(import: [String!], url: String!) repeatable on SCHEMA
+	directive @override(from: String!, label: String) on FIELD_DEFINITION
+	directive @policy(policies: [[federation__Policy!]!]!) on
+	  | FIELD_DEFINITION
+	  | OBJECT
+	  | INTERFACE
+	  | SCALAR
+	  | ENUM
+	directive @provides(fields: FieldSet!) on FIELD_DEFINITION
+	directive @requires(fields: FieldSet!) on FIELD_DEFINITION
+	directive @requiresScopes(scopes: [[federation__Scope!]!]!) on
+	  | FIELD_DEFINITION
+	  | OBJECT
+	  | INTERFACE
+	  | SCALAR
+	  | ENUM
+	directive @shareable repeatable on FIELD_DEFINITION | OBJECT
+	directive @computedRequires on FIELD_DEFINITION
+	directive @tag(name: String!) repeatable on
+	  | ARGUMENT_DEFINITION
+	  | ENUM
+	  | ENUM_VALUE
+	  | FIELD_DEFINITION
+	  | INPUT_FIELD_DEFINITION
+	  | INPUT_OBJECT
+	  | INTERFACE
+	  | OBJECT
+	  | SCALAR
+	  | UNION
+	scalar _Any
+	scalar FieldSet
+	scalar federation__Policy
+	scalar federation__Scope
+`, BuiltIn: true},
+	{Name: "../federation/entity.graphql", Input: `
+# a union of all types that use the @key directive
+union _Entity = Activity | Body | Enterprise | Meeting | Person | Plan | Task | Union
+
+input ActivityByIDsInput {
+	ID: ID!
+}
+
+input BodyByIDsInput {
+	ID: ID!
+}
+
+input EnterpriseByIDsInput {
+	ID: ID!
+}
+
+input EnterpriseByCreditCodesInput {
+	CreditCode: String
+}
+
+input MeetingByIDsInput {
+	ID: ID!
+}
+
+input PersonByIDsInput {
+	ID: ID!
+}
+
+input PlanByIDsInput {
+	ID: ID!
+}
+
+input TaskByIDsInput {
+	ID: ID!
+}
+
+input UnionByIDsInput {
+	ID: ID!
+}
+
+# fake type to build resolver interfaces for users to implement
+type Entity {
+	findManyActivityByIDs(reps: [ActivityByIDsInput]!): [Activity]
+	findManyBodyByIDs(reps: [BodyByIDsInput]!): [Body]
+	findManyEnterpriseByIDs(reps: [EnterpriseByIDsInput]!): [Enterprise]
+	findManyEnterpriseByCreditCodes(reps: [EnterpriseByCreditCodesInput]!): [Enterprise]
+	findManyMeetingByIDs(reps: [MeetingByIDsInput]!): [Meeting]
+	findManyPersonByIDs(reps: [PersonByIDsInput]!): [Person]
+	findManyPlanByIDs(reps: [PlanByIDsInput]!): [Plan]
+	findManyTaskByIDs(reps: [TaskByIDsInput]!): [Task]
+	findManyUnionByIDs(reps: [UnionByIDsInput]!): [Union]
+}
+
+type _Service {
+  sdl: String
+}
+
+extend type Query {
+  _entities(representations: [_Any!]!): [_Entity]!
+  _service: _Service!
+}
+`, BuiltIn: true},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4741,6 +5019,14 @@ func (ec *executionContext) childFields_UnionEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type UnionEdge", field.Name)
 }
 
+func (ec *executionContext) childFields__Service(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sdl":
+		return ec.fieldContext__Service_sdl(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type _Service", field.Name)
+}
+
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "name":
@@ -5072,6 +5358,132 @@ func (ec *executionContext) field_Enterprise_tasks_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyActivityByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.ActivityByIDsInput, error) {
+			return ec.unmarshalNActivityByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐActivityByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyBodyByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.BodyByIDsInput, error) {
+			return ec.unmarshalNBodyByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐBodyByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyEnterpriseByCreditCodes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.EnterpriseByCreditCodesInput, error) {
+			return ec.unmarshalNEnterpriseByCreditCodesInput2ᚕᚖsanfangᚋgraphᚋmodelᚐEnterpriseByCreditCodesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyEnterpriseByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.EnterpriseByIDsInput, error) {
+			return ec.unmarshalNEnterpriseByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐEnterpriseByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyMeetingByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.MeetingByIDsInput, error) {
+			return ec.unmarshalNMeetingByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐMeetingByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyPersonByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.PersonByIDsInput, error) {
+			return ec.unmarshalNPersonByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐPersonByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyPlanByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.PlanByIDsInput, error) {
+			return ec.unmarshalNPlanByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐPlanByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyTaskByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.TaskByIDsInput, error) {
+			return ec.unmarshalNTaskByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐTaskByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_findManyUnionByIDs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "reps",
+		func(ctx context.Context, v any) ([]*model.UnionByIDsInput, error) {
+			return ec.unmarshalNUnionByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐUnionByIDsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reps"] = arg0
 	return args, nil
 }
 
@@ -5928,6 +6340,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["name"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query__entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "representations",
+		func(ctx context.Context, v any) ([]map[string]any, error) {
+			return ec.unmarshalN_Any2ᚕmapᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["representations"] = arg0
 	return args, nil
 }
 
@@ -10064,6 +10490,402 @@ func (ec *executionContext) fieldContext_EnterpriseEdge_node(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Enterprise(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyActivityByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyActivityByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyActivityByIDs(ctx, fc.Args["reps"].([]*model.ActivityByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Activity) graphql.Marshaler {
+			return ec.marshalOActivity2ᚕᚖsanfangᚋinternalᚋdomainᚐActivity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyActivityByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Activity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyActivityByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyBodyByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyBodyByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyBodyByIDs(ctx, fc.Args["reps"].([]*model.BodyByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Body) graphql.Marshaler {
+			return ec.marshalOBody2ᚕᚖsanfangᚋinternalᚋdomainᚐBody(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyBodyByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Body(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyBodyByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyEnterpriseByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyEnterpriseByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyEnterpriseByIDs(ctx, fc.Args["reps"].([]*model.EnterpriseByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Enterprise) graphql.Marshaler {
+			return ec.marshalOEnterprise2ᚕᚖsanfangᚋinternalᚋdomainᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyEnterpriseByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyEnterpriseByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyEnterpriseByCreditCodes(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyEnterpriseByCreditCodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyEnterpriseByCreditCodes(ctx, fc.Args["reps"].([]*model.EnterpriseByCreditCodesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Enterprise) graphql.Marshaler {
+			return ec.marshalOEnterprise2ᚕᚖsanfangᚋinternalᚋdomainᚐEnterprise(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyEnterpriseByCreditCodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enterprise(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyEnterpriseByCreditCodes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyMeetingByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyMeetingByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyMeetingByIDs(ctx, fc.Args["reps"].([]*model.MeetingByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Meeting) graphql.Marshaler {
+			return ec.marshalOMeeting2ᚕᚖsanfangᚋinternalᚋdomainᚐMeeting(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyMeetingByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Meeting(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyMeetingByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyPersonByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyPersonByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyPersonByIDs(ctx, fc.Args["reps"].([]*model.PersonByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚕᚖsanfangᚋinternalᚋdomainᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyPersonByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyPersonByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyPlanByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyPlanByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyPlanByIDs(ctx, fc.Args["reps"].([]*model.PlanByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Plan) graphql.Marshaler {
+			return ec.marshalOPlan2ᚕᚖsanfangᚋinternalᚋdomainᚐPlan(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyPlanByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyPlanByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyTaskByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyTaskByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyTaskByIDs(ctx, fc.Args["reps"].([]*model.TaskByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Task) graphql.Marshaler {
+			return ec.marshalOTask2ᚕᚖsanfangᚋinternalᚋdomainᚐTask(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyTaskByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyTaskByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_findManyUnionByIDs(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_findManyUnionByIDs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().FindManyUnionByIDs(ctx, fc.Args["reps"].([]*model.UnionByIDsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Union) graphql.Marshaler {
+			return ec.marshalOUnion2ᚕᚖsanfangᚋinternalᚋdomainᚐUnion(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_findManyUnionByIDs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Union(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_findManyUnionByIDs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -15737,6 +16559,82 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query__entities(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query__entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.__resolve_entities(ctx, fc.Args["representations"].([]map[string]any)), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []fedruntime.Entity) graphql.Marshaler {
+			return ec.marshalN_Entity2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query__entities(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type _Entity does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query__entities_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query__service(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query__service(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.__resolve__service(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v fedruntime.Service) graphql.Marshaler {
+			return ec.marshalN_Service2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐService(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query__service(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields__Service(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18473,6 +19371,29 @@ func (ec *executionContext) fieldContext_UnionEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) __Service_sdl(ctx context.Context, field graphql.CollectedField, obj *fedruntime.Service) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext__Service_sdl(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SDL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext__Service_sdl(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("_Service", field, false, false, "String")
+}
+
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19546,6 +20467,48 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputActivityByIDsInput(ctx context.Context, obj any) (model.ActivityByIDsInput, error) {
+	var it model.ActivityByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalActivityByIDsInput unmarshals raw into the ActivityByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalActivityByIDsInput(ctx context.Context, raw any) (model.ActivityByIDsInput, error) {
+	var out model.ActivityByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ActivityByIDsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputActivityFilter(ctx context.Context, obj any) (domain.ActivityFilter, error) {
 	var it domain.ActivityFilter
 	if obj == nil {
@@ -20124,6 +21087,48 @@ func UnmarshalAuditFilter(ctx context.Context, raw any) (model.AuditFilter, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputBodyByIDsInput(ctx context.Context, obj any) (model.BodyByIDsInput, error) {
+	var it model.BodyByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBodyByIDsInput unmarshals raw into the BodyByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBodyByIDsInput(ctx context.Context, raw any) (model.BodyByIDsInput, error) {
+	var out model.BodyByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BodyByIDsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputChangeFilter(ctx context.Context, obj any) (model.ChangeFilter, error) {
 	var it model.ChangeFilter
 	if obj == nil {
@@ -20233,6 +21238,90 @@ func (ec *executionContext) unmarshalInputDecisionInput(ctx context.Context, obj
 func UnmarshalDecisionInput(ctx context.Context, raw any) (model.DecisionInput, error) {
 	var out model.DecisionInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DecisionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEnterpriseByCreditCodesInput(ctx context.Context, obj any) (model.EnterpriseByCreditCodesInput, error) {
+	var it model.EnterpriseByCreditCodesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"CreditCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "CreditCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("CreditCode"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CreditCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEnterpriseByCreditCodesInput unmarshals raw into the EnterpriseByCreditCodesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEnterpriseByCreditCodesInput(ctx context.Context, raw any) (model.EnterpriseByCreditCodesInput, error) {
+	var out model.EnterpriseByCreditCodesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnterpriseByCreditCodesInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputEnterpriseByIDsInput(ctx context.Context, obj any) (model.EnterpriseByIDsInput, error) {
+	var it model.EnterpriseByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEnterpriseByIDsInput unmarshals raw into the EnterpriseByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEnterpriseByIDsInput(ctx context.Context, raw any) (model.EnterpriseByIDsInput, error) {
+	var out model.EnterpriseByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnterpriseByIDsInput", raw, &out)
 	return out, err
 }
 
@@ -20608,6 +21697,48 @@ func (ec *executionContext) unmarshalInputFiguresFilter(ctx context.Context, obj
 func UnmarshalFiguresFilter(ctx context.Context, raw any) (domain.FiguresFilter, error) {
 	var out domain.FiguresFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "FiguresFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputMeetingByIDsInput(ctx context.Context, obj any) (model.MeetingByIDsInput, error) {
+	var it model.MeetingByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalMeetingByIDsInput unmarshals raw into the MeetingByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalMeetingByIDsInput(ctx context.Context, raw any) (model.MeetingByIDsInput, error) {
+	var out model.MeetingByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "MeetingByIDsInput", raw, &out)
 	return out, err
 }
 
@@ -21287,6 +22418,48 @@ func UnmarshalParticipantInput(ctx context.Context, raw any) (model.ParticipantI
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPersonByIDsInput(ctx context.Context, obj any) (model.PersonByIDsInput, error) {
+	var it model.PersonByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonByIDsInput unmarshals raw into the PersonByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonByIDsInput(ctx context.Context, raw any) (model.PersonByIDsInput, error) {
+	var out model.PersonByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonByIDsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPersonInput(ctx context.Context, obj any) (model.PersonInput, error) {
 	var it model.PersonInput
 	if obj == nil {
@@ -21410,6 +22583,48 @@ func (ec *executionContext) unmarshalInputPersonPatch(ctx context.Context, obj a
 func UnmarshalPersonPatch(ctx context.Context, raw any) (model.PersonPatch, error) {
 	var out model.PersonPatch
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonPatch", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPlanByIDsInput(ctx context.Context, obj any) (model.PlanByIDsInput, error) {
+	var it model.PlanByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPlanByIDsInput unmarshals raw into the PlanByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPlanByIDsInput(ctx context.Context, raw any) (model.PlanByIDsInput, error) {
+	var out model.PlanByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PlanByIDsInput", raw, &out)
 	return out, err
 }
 
@@ -21914,6 +23129,48 @@ func UnmarshalSpeechInput(ctx context.Context, raw any) (model.SpeechInput, erro
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputTaskByIDsInput(ctx context.Context, obj any) (model.TaskByIDsInput, error) {
+	var it model.TaskByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalTaskByIDsInput unmarshals raw into the TaskByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalTaskByIDsInput(ctx context.Context, raw any) (model.TaskByIDsInput, error) {
+	var out model.TaskByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "TaskByIDsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTaskFilter(ctx context.Context, obj any) (domain.TaskFilter, error) {
 	var it domain.TaskFilter
 	if obj == nil {
@@ -22380,6 +23637,48 @@ func UnmarshalTitleInput(ctx context.Context, raw any) (model.TitleInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputUnionByIDsInput(ctx context.Context, obj any) (model.UnionByIDsInput, error) {
+	var it model.UnionByIDsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"ID"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "ID":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("ID"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalUnionByIDsInput unmarshals raw into the UnionByIDsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalUnionByIDsInput(ctx context.Context, raw any) (model.UnionByIDsInput, error) {
+	var out model.UnionByIDsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "UnionByIDsInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputUnionFilter(ctx context.Context, obj any) (domain.UnionFilter, error) {
 	var it domain.UnionFilter
 	if obj == nil {
@@ -22786,11 +24085,80 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 	}
 }
 
+func (ec *executionContext) __Entity(ctx context.Context, sel ast.SelectionSet, obj fedruntime.Entity) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case domain.Union:
+		return ec._Union(ctx, sel, &obj)
+	case *domain.Union:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Union(ctx, sel, obj)
+	case domain.Task:
+		return ec._Task(ctx, sel, &obj)
+	case *domain.Task:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Task(ctx, sel, obj)
+	case domain.Plan:
+		return ec._Plan(ctx, sel, &obj)
+	case *domain.Plan:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Plan(ctx, sel, obj)
+	case domain.Person:
+		return ec._Person(ctx, sel, &obj)
+	case *domain.Person:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Person(ctx, sel, obj)
+	case domain.Meeting:
+		return ec._Meeting(ctx, sel, &obj)
+	case *domain.Meeting:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Meeting(ctx, sel, obj)
+	case domain.Enterprise:
+		return ec._Enterprise(ctx, sel, &obj)
+	case *domain.Enterprise:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Enterprise(ctx, sel, obj)
+	case domain.Body:
+		return ec._Body(ctx, sel, &obj)
+	case *domain.Body:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Body(ctx, sel, obj)
+	case domain.Activity:
+		return ec._Activity(ctx, sel, &obj)
+	case *domain.Activity:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._Activity(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of _Entity must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
 
-var activityImplementors = []string{"Activity", "Node"}
+var activityImplementors = []string{"Activity", "Node", "_Entity"}
 
 func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet, obj *domain.Activity) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, activityImplementors)
@@ -23373,7 +24741,7 @@ func (ec *executionContext) _AuditRecordEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
-var bodyImplementors = []string{"Body", "Node"}
+var bodyImplementors = []string{"Body", "Node", "_Entity"}
 
 func (ec *executionContext) _Body(ctx context.Context, sel ast.SelectionSet, obj *domain.Body) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, bodyImplementors)
@@ -23714,7 +25082,7 @@ func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.Selectio
 	return out
 }
 
-var enterpriseImplementors = []string{"Enterprise", "Node"}
+var enterpriseImplementors = []string{"Enterprise", "Node", "_Entity"}
 
 func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *domain.Enterprise) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, enterpriseImplementors)
@@ -23936,6 +25304,96 @@ func (ec *executionContext) _EnterpriseEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var entityImplementors = []string{"Entity"}
+
+func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Entity",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Entity")
+		case "findManyActivityByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyActivityByIDs(ctx, field)
+				})
+		case "findManyBodyByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyBodyByIDs(ctx, field)
+				})
+		case "findManyEnterpriseByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyEnterpriseByIDs(ctx, field)
+				})
+		case "findManyEnterpriseByCreditCodes":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyEnterpriseByCreditCodes(ctx, field)
+				})
+		case "findManyMeetingByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyMeetingByIDs(ctx, field)
+				})
+		case "findManyPersonByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyPersonByIDs(ctx, field)
+				})
+		case "findManyPlanByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyPlanByIDs(ctx, field)
+				})
+		case "findManyTaskByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyTaskByIDs(ctx, field)
+				})
+		case "findManyUnionByIDs":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_findManyUnionByIDs(ctx, field)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var fieldChangeImplementors = []string{"FieldChange"}
 
 func (ec *executionContext) _FieldChange(ctx context.Context, sel ast.SelectionSet, obj *domain.FieldChange) graphql.Marshaler {
@@ -24055,7 +25513,7 @@ func (ec *executionContext) _FiguresEvent(ctx context.Context, sel ast.Selection
 	return out
 }
 
-var meetingImplementors = []string{"Meeting", "Node"}
+var meetingImplementors = []string{"Meeting", "Node", "_Entity"}
 
 func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, obj *domain.Meeting) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, meetingImplementors)
@@ -24935,7 +26393,7 @@ func (ec *executionContext) _Participant(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var personImplementors = []string{"Person", "Node"}
+var personImplementors = []string{"Person", "Node", "_Entity"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *domain.Person) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
@@ -25116,7 +26574,7 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
-var planImplementors = []string{"Plan", "Node"}
+var planImplementors = []string{"Plan", "Node", "_Entity"}
 
 func (ec *executionContext) _Plan(ctx context.Context, sel ast.SelectionSet, obj *domain.Plan) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, planImplementors)
@@ -25696,6 +27154,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "_entities":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query__entities(ctx, field)
+				})
+		case "_service":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query__service(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -26037,7 +27507,7 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	}
 }
 
-var taskImplementors = []string{"Task", "Node"}
+var taskImplementors = []string{"Task", "Node", "_Entity"}
 
 func (ec *executionContext) _Task(ctx context.Context, sel ast.SelectionSet, obj *domain.Task) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, taskImplementors)
@@ -26342,7 +27812,7 @@ func (ec *executionContext) _Title(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
-var unionImplementors = []string{"Union", "Node"}
+var unionImplementors = []string{"Union", "Node", "_Entity"}
 
 func (ec *executionContext) _Union(ctx context.Context, sel ast.SelectionSet, obj *domain.Union) graphql.Marshaler {
 	fields := graphql.CollectFields(ec.OperationContext, sel, unionImplementors)
@@ -26539,6 +28009,39 @@ func (ec *executionContext) _UnionEdge(ctx context.Context, sel ast.SelectionSet
 		case "node":
 			out.Values[i] = ec._UnionEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var _ServiceImplementors = []string{"_Service"}
+
+func (ec *executionContext) __Service(ctx context.Context, sel ast.SelectionSet, obj *fedruntime.Service) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, _ServiceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("_Service")
+		case "sdl":
+			out.Values[i] = ec.__Service_sdl(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -26944,6 +28447,20 @@ func (ec *executionContext) marshalNActivity2ᚖsanfangᚋinternalᚋdomainᚐAc
 	return ec._Activity(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNActivityByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐActivityByIDsInput(ctx context.Context, v any) ([]*model.ActivityByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.ActivityByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOActivityByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐActivityByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNActivityConnection2ᚖsanfangᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[domain.Activity]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ActivityConnection!")
@@ -27165,6 +28682,20 @@ func (ec *executionContext) marshalNBody2ᚖsanfangᚋinternalᚋdomainᚐBody(c
 	return ec._Body(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNBodyByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐBodyByIDsInput(ctx context.Context, v any) ([]*model.BodyByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.BodyByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOBodyByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐBodyByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalNBodyCode2sanfangᚋinternalᚋdomainᚐBodyCode(ctx context.Context, v any) (domain.BodyCode, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := domain.BodyCode(tmp)
@@ -27374,6 +28905,34 @@ func (ec *executionContext) marshalNEnterprise2ᚖsanfangᚋinternalᚋdomainᚐ
 	return ec._Enterprise(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEnterpriseByCreditCodesInput2ᚕᚖsanfangᚋgraphᚋmodelᚐEnterpriseByCreditCodesInput(ctx context.Context, v any) ([]*model.EnterpriseByCreditCodesInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.EnterpriseByCreditCodesInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOEnterpriseByCreditCodesInput2ᚖsanfangᚋgraphᚋmodelᚐEnterpriseByCreditCodesInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) unmarshalNEnterpriseByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐEnterpriseByIDsInput(ctx context.Context, v any) ([]*model.EnterpriseByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.EnterpriseByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOEnterpriseByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐEnterpriseByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNEnterpriseConnection2ᚖsanfangᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[domain.Enterprise]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EnterpriseConnection!")
@@ -27494,6 +29053,20 @@ func (ec *executionContext) marshalNFieldProblem2ᚖsanfangᚋinternalᚋdomain�
 	return ec._FieldProblem(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFieldSet2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFieldSet2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FieldSet!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNFiguresEvent2ᚖsanfangᚋgraphᚋmodelᚐFiguresEvent(ctx context.Context, sel ast.SelectionSet, v *model.FiguresEvent) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "FiguresEvent!")
@@ -27581,6 +29154,20 @@ func (ec *executionContext) marshalNMeeting2ᚖsanfangᚋinternalᚋdomainᚐMee
 		return graphql.Null
 	}
 	return ec._Meeting(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMeetingByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐMeetingByIDsInput(ctx context.Context, v any) ([]*model.MeetingByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.MeetingByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOMeetingByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐMeetingByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalNMeetingConnection2ᚖsanfangᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[domain.Meeting]) graphql.Marshaler {
@@ -27892,6 +29479,20 @@ func (ec *executionContext) marshalNPerson2ᚖsanfangᚋinternalᚋdomainᚐPers
 	return ec._Person(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPersonByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐPersonByIDsInput(ctx context.Context, v any) ([]*model.PersonByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PersonByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOPersonByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐPersonByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNPersonConnection2ᚖsanfangᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[domain.Person]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PersonConnection!")
@@ -27952,6 +29553,20 @@ func (ec *executionContext) marshalNPlan2ᚖsanfangᚋinternalᚋdomainᚐPlan(c
 		return graphql.Null
 	}
 	return ec._Plan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPlanByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐPlanByIDsInput(ctx context.Context, v any) ([]*model.PlanByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PlanByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOPlanByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐPlanByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalNPlanConnection2ᚖsanfangᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[domain.Plan]) graphql.Marshaler {
@@ -28283,6 +29898,20 @@ func (ec *executionContext) marshalNTask2ᚖsanfangᚋinternalᚋdomainᚐTask(c
 	return ec._Task(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNTaskByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐTaskByIDsInput(ctx context.Context, v any) ([]*model.TaskByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.TaskByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOTaskByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐTaskByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNTaskConnection2ᚖsanfangᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[domain.Task]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "TaskConnection!")
@@ -28437,6 +30066,20 @@ func (ec *executionContext) marshalNUnion2ᚖsanfangᚋinternalᚋdomainᚐUnion
 	return ec._Union(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNUnionByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐUnionByIDsInput(ctx context.Context, v any) ([]*model.UnionByIDsInput, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.UnionByIDsInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalOUnionByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐUnionByIDsInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) marshalNUnionConnection2ᚖsanfangᚋgraphᚋmodelᚐConnection(ctx context.Context, sel ast.SelectionSet, v *model.Connection[domain.Union]) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "UnionConnection!")
@@ -28503,6 +30146,67 @@ func (ec *executionContext) marshalNUnionOrderField2sanfangᚋinternalᚋdomain�
 func (ec *executionContext) unmarshalNUnionPatch2sanfangᚋgraphᚋmodelᚐUnionPatch(ctx context.Context, v any) (model.UnionPatch, error) {
 	res, err := ec.unmarshalInputUnionPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalN_Any2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := graphql.UnmarshalMap(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalN_Any2map(ctx context.Context, sel ast.SelectionSet, v map[string]any) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "_Any!")
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalMap(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "_Any!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalN_Any2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalN_Any2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalN_Any2ᚕmapᚄ(ctx context.Context, sel ast.SelectionSet, v []map[string]any) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalN_Any2map(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalN_Entity2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v []fedruntime.Entity) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalO_Entity2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
+func (ec *executionContext) marshalN_Service2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐService(ctx context.Context, sel ast.SelectionSet, v fedruntime.Service) graphql.Marshaler {
+	return ec.__Service(ctx, sel, &v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -28647,11 +30351,176 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) unmarshalNfederation__Policy2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNfederation__Policy2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "federation__Policy!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNfederation__Policy2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNfederation__Policy2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNfederation__Policy2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNfederation__Policy2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNfederation__Policy2ᚕᚕstringᚄ(ctx context.Context, v any) ([][]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNfederation__Policy2ᚕstringᚄ(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNfederation__Policy2ᚕᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v [][]string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNfederation__Policy2ᚕstringᚄ(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNfederation__Scope2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNfederation__Scope2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "federation__Scope!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNfederation__Scope2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNfederation__Scope2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNfederation__Scope2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNfederation__Scope2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNfederation__Scope2ᚕᚕstringᚄ(ctx context.Context, v any) ([][]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([][]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNfederation__Scope2ᚕstringᚄ(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNfederation__Scope2ᚕᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v [][]string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNfederation__Scope2ᚕstringᚄ(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOActivity2ᚕᚖsanfangᚋinternalᚋdomainᚐActivity(ctx context.Context, sel ast.SelectionSet, v []*domain.Activity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOActivity2ᚖsanfangᚋinternalᚋdomainᚐActivity(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOActivity2ᚖsanfangᚋinternalᚋdomainᚐActivity(ctx context.Context, sel ast.SelectionSet, v *domain.Activity) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Activity(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOActivityByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐActivityByIDsInput(ctx context.Context, v any) (*model.ActivityByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputActivityByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOActivityFilter2ᚖsanfangᚋinternalᚋdomainᚐActivityFilter(ctx context.Context, v any) (*domain.ActivityFilter, error) {
@@ -28747,11 +30616,32 @@ func (ec *executionContext) unmarshalOAuditFilter2ᚖsanfangᚋgraphᚋmodelᚐA
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOBody2ᚕᚖsanfangᚋinternalᚋdomainᚐBody(ctx context.Context, sel ast.SelectionSet, v []*domain.Body) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOBody2ᚖsanfangᚋinternalᚋdomainᚐBody(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOBody2ᚖsanfangᚋinternalᚋdomainᚐBody(ctx context.Context, sel ast.SelectionSet, v *domain.Body) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Body(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBodyByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐBodyByIDsInput(ctx context.Context, v any) (*model.BodyByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputBodyByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOBodyCode2sanfangᚋinternalᚋdomainᚐBodyCode(ctx context.Context, v any) (domain.BodyCode, error) {
@@ -28931,11 +30821,40 @@ func (ec *executionContext) unmarshalODecisionInput2ᚕᚖsanfangᚋgraphᚋmode
 	return res, nil
 }
 
+func (ec *executionContext) marshalOEnterprise2ᚕᚖsanfangᚋinternalᚋdomainᚐEnterprise(ctx context.Context, sel ast.SelectionSet, v []*domain.Enterprise) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOEnterprise2ᚖsanfangᚋinternalᚋdomainᚐEnterprise(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOEnterprise2ᚖsanfangᚋinternalᚋdomainᚐEnterprise(ctx context.Context, sel ast.SelectionSet, v *domain.Enterprise) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Enterprise(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOEnterpriseByCreditCodesInput2ᚖsanfangᚋgraphᚋmodelᚐEnterpriseByCreditCodesInput(ctx context.Context, v any) (*model.EnterpriseByCreditCodesInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEnterpriseByCreditCodesInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEnterpriseByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐEnterpriseByIDsInput(ctx context.Context, v any) (*model.EnterpriseByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEnterpriseByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOEnterpriseFilter2ᚖsanfangᚋinternalᚋdomainᚐEnterpriseFilter(ctx context.Context, v any) (*domain.EnterpriseFilter, error) {
@@ -29115,11 +31034,32 @@ func (ec *executionContext) marshalOJSON2interface(ctx context.Context, sel ast.
 	return res
 }
 
+func (ec *executionContext) marshalOMeeting2ᚕᚖsanfangᚋinternalᚋdomainᚐMeeting(ctx context.Context, sel ast.SelectionSet, v []*domain.Meeting) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOMeeting2ᚖsanfangᚋinternalᚋdomainᚐMeeting(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOMeeting2ᚖsanfangᚋinternalᚋdomainᚐMeeting(ctx context.Context, sel ast.SelectionSet, v *domain.Meeting) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Meeting(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOMeetingByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐMeetingByIDsInput(ctx context.Context, v any) (*model.MeetingByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputMeetingByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOMeetingFilter2ᚖsanfangᚋinternalᚋdomainᚐMeetingFilter(ctx context.Context, v any) (*domain.MeetingFilter, error) {
@@ -29315,6 +31255,19 @@ func (ec *executionContext) marshalOParticipantRole2ᚖsanfangᚋinternalᚋdoma
 	return res
 }
 
+func (ec *executionContext) marshalOPerson2ᚕᚖsanfangᚋinternalᚋdomainᚐPerson(ctx context.Context, sel ast.SelectionSet, v []*domain.Person) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPerson2ᚖsanfangᚋinternalᚋdomainᚐPerson(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOPerson2ᚖsanfangᚋinternalᚋdomainᚐPerson(ctx context.Context, sel ast.SelectionSet, v *domain.Person) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -29322,11 +31275,40 @@ func (ec *executionContext) marshalOPerson2ᚖsanfangᚋinternalᚋdomainᚐPers
 	return ec._Person(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOPersonByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐPersonByIDsInput(ctx context.Context, v any) (*model.PersonByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPlan2ᚕᚖsanfangᚋinternalᚋdomainᚐPlan(ctx context.Context, sel ast.SelectionSet, v []*domain.Plan) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOPlan2ᚖsanfangᚋinternalᚋdomainᚐPlan(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOPlan2ᚖsanfangᚋinternalᚋdomainᚐPlan(ctx context.Context, sel ast.SelectionSet, v *domain.Plan) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Plan(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPlanByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐPlanByIDsInput(ctx context.Context, v any) (*model.PlanByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPlanByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOPlanFilter2ᚖsanfangᚋinternalᚋdomainᚐPlanFilter(ctx context.Context, v any) (*domain.PlanFilter, error) {
@@ -29537,11 +31519,32 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	return res
 }
 
+func (ec *executionContext) marshalOTask2ᚕᚖsanfangᚋinternalᚋdomainᚐTask(ctx context.Context, sel ast.SelectionSet, v []*domain.Task) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOTask2ᚖsanfangᚋinternalᚋdomainᚐTask(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOTask2ᚖsanfangᚋinternalᚋdomainᚐTask(ctx context.Context, sel ast.SelectionSet, v *domain.Task) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Task(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOTaskByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐTaskByIDsInput(ctx context.Context, v any) (*model.TaskByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputTaskByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOTaskFilter2ᚖsanfangᚋinternalᚋdomainᚐTaskFilter(ctx context.Context, v any) (*domain.TaskFilter, error) {
@@ -29705,11 +31708,32 @@ func (ec *executionContext) unmarshalOTitleInput2ᚕᚖsanfangᚋgraphᚋmodel�
 	return res, nil
 }
 
+func (ec *executionContext) marshalOUnion2ᚕᚖsanfangᚋinternalᚋdomainᚐUnion(ctx context.Context, sel ast.SelectionSet, v []*domain.Union) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalOUnion2ᚖsanfangᚋinternalᚋdomainᚐUnion(ctx, sel, v[i])
+	})
+
+	return ret
+}
+
 func (ec *executionContext) marshalOUnion2ᚖsanfangᚋinternalᚋdomainᚐUnion(ctx context.Context, sel ast.SelectionSet, v *domain.Union) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Union(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOUnionByIDsInput2ᚖsanfangᚋgraphᚋmodelᚐUnionByIDsInput(ctx context.Context, v any) (*model.UnionByIDsInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputUnionByIDsInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOUnionFilter2ᚖsanfangᚋinternalᚋdomainᚐUnionFilter(ctx context.Context, v any) (*domain.UnionFilter, error) {
@@ -29781,6 +31805,13 @@ func (ec *executionContext) unmarshalOUnionOrder2ᚖsanfangᚋinternalᚋdomain�
 	}
 	res, err := ec.unmarshalInputUnionOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalO_Entity2githubᚗcomᚋ99designsᚋgqlgenᚋpluginᚋfederationᚋfedruntimeᚐEntity(ctx context.Context, sel ast.SelectionSet, v fedruntime.Entity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec.__Entity(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

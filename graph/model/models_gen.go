@@ -13,6 +13,10 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 )
 
+type ActivityByIDsInput struct {
+	ID string `json:"ID"`
+}
+
 type ActivityEvent struct {
 	Change   *ChangeEvent     `json:"change"`
 	Activity *domain.Activity `json:"activity,omitempty"`
@@ -76,6 +80,10 @@ type AuditFilter struct {
 	To        *time.Time       `json:"to,omitempty"`
 }
 
+type BodyByIDsInput struct {
+	ID string `json:"ID"`
+}
+
 type BulkPayload struct {
 	Receipts  []*Receipt `json:"receipts"`
 	Created   int        `json:"created"`
@@ -129,6 +137,14 @@ type DeletePayload struct {
 	ID string `json:"id"`
 }
 
+type EnterpriseByCreditCodesInput struct {
+	CreditCode *string `json:"CreditCode,omitempty"`
+}
+
+type EnterpriseByIDsInput struct {
+	ID string `json:"ID"`
+}
+
 type EnterpriseInput struct {
 	Name        string     `json:"name"`
 	LegalName   *string    `json:"legalName,omitempty"`
@@ -158,6 +174,10 @@ type EnterprisePatch struct {
 type FiguresEvent struct {
 	Change            *ChangeEvent              `json:"change"`
 	MembershipFigures *domain.MembershipFigures `json:"membershipFigures,omitempty"`
+}
+
+type MeetingByIDsInput struct {
+	ID string `json:"ID"`
 }
 
 type MeetingEvent struct {
@@ -241,6 +261,10 @@ type ParticipantInput struct {
 	Capacity     *string                `json:"capacity,omitempty"`
 }
 
+type PersonByIDsInput struct {
+	ID string `json:"ID"`
+}
+
 type PersonInput struct {
 	Name   string        `json:"name"`
 	Titles []*TitleInput `json:"titles,omitempty"`
@@ -253,6 +277,10 @@ type PersonPatch struct {
 	Titles graphql.Omittable[[]*TitleInput] `json:"titles,omitempty"`
 	Phone  graphql.Omittable[*string]       `json:"phone,omitempty"`
 	Email  graphql.Omittable[*string]       `json:"email,omitempty"`
+}
+
+type PlanByIDsInput struct {
+	ID string `json:"ID"`
 }
 
 type PlanInput struct {
@@ -343,6 +371,10 @@ type SpeechInput struct {
 type Subscription struct {
 }
 
+type TaskByIDsInput struct {
+	ID string `json:"ID"`
+}
+
 type TaskEvent struct {
 	Change *ChangeEvent `json:"change"`
 	// The task as it is now; null if it was deleted.
@@ -386,6 +418,10 @@ type TaskPatch struct {
 type TitleInput struct {
 	Body  domain.BodyCode `json:"body"`
 	Title string          `json:"title"`
+}
+
+type UnionByIDsInput struct {
+	ID string `json:"ID"`
 }
 
 type UnionInput struct {
