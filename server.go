@@ -46,12 +46,14 @@ func main() {
 // command is done. Tests call it as main does.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "generate" || args[0] == "apikey") {
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "generate" || args[0] == "apikey" || args[0] == "schema") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
 	case "generate":
 		return runGenerate(ctx, args, getenv, stdout, stderr)
+	case "schema":
+		return runSchema(ctx, args, stdout, stderr)
 	case "apikey":
 		return runAPIKey(ctx, args, getenv, stdout, stderr)
 	default:
