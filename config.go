@@ -27,6 +27,9 @@ type config struct {
 	MaxPageSize   int
 	Introspection bool
 
+	CacheTTL     time.Duration
+	CacheEntries int
+
 	AnonymousReads bool
 	JWTIssuer      string
 	JWTAudience    string
@@ -118,6 +121,22 @@ func settings() []setting {
 			b, err := strconv.ParseBool(v)
 			c.Introspection = b
 			return err
+		}},
+		setting{"cache-ttl", "SANFANG_CACHE_TTL", "60s", "how long a cached answer may be served at most (0 turns the response cache off); writes invalidate sooner", func(c *config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return fmt.Errorf("must be a duration such as 60s or 5m")
+			}
+			c.CacheTTL = d
+			return nil
+		}},
+		setting{"cache-entries", "SANFANG_CACHE_ENTRIES", "1000", "how many answers the response cache keeps", func(c *config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("must be a whole number of at least 1")
+			}
+			c.CacheEntries = n
+			return nil
 		}},
 		setting{"anonymous-reads", "SANFANG_ANONYMOUS_READS", "true", "let requests without a credential read (personal data stays masked); set false in production", func(c *config, v string) error {
 			b, err := strconv.ParseBool(v)

@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +27,7 @@ import (
 	"sanfang/internal/auth"
 	"sanfang/internal/embedded"
 	"sanfang/internal/events"
+	"sanfang/internal/respcache"
 	"sanfang/internal/seed"
 	"sanfang/internal/store"
 	"sanfang/internal/write"
@@ -145,8 +147,21 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	writes := write.New(st, authn.Policy(), logger)
 	bus := events.NewBus(st)
+	var cache *respcache.Cache
+	if cfg.CacheTTL > 0 {
+		cache = respcache.New(respcache.Options{TTL: cfg.CacheTTL, MaxEntries: cfg.CacheEntries})
+		respcache.InvalidateOnWrite(st, cache)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(graph.Options{Store: st, Write: writes, Auth: authn, Events: bus, Logger: logger, Introspection: cfg.Introspection}))
+	mux.Handle("/graphql", graph.NewHandler(graph.Options{Store: st, Write: writes, Auth: authn, Events: bus, Cache: cache, Logger: logger, Introspection: cfg.Introspection}))
+	mux.HandleFunc("GET /debug/cache", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		var stats any = map[string]bool{"enabled": false}
+		if cache != nil {
+			stats = cache.Stats()
+		}
+		_ = json.NewEncoder(w).Encode(stats)
+	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/graphql", http.StatusFound)
 	})

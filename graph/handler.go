@@ -18,6 +18,7 @@ import (
 	"sanfang/internal/auth"
 	"sanfang/internal/events"
 	"sanfang/internal/loader"
+	"sanfang/internal/respcache"
 	"sanfang/internal/store"
 	"sanfang/internal/write"
 )
@@ -33,6 +34,9 @@ type Options struct {
 	Logger *slog.Logger
 	// KeepAlive is how often a WebSocket or SSE subscription is pinged.
 	KeepAlive time.Duration
+	// Cache, if set, answers repeated read-only operations (per scope of
+	// what the caller may see) until a write changes what they read.
+	Cache *respcache.Cache
 	// LoaderWait is how long a loader gathers keys before it sends a batch.
 	LoaderWait time.Duration
 	// MaxBodyBytes caps a request body.
@@ -68,6 +72,9 @@ func NewHandler(o Options) http.Handler {
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
+	}
+	if o.Cache != nil {
+		srv.Use(&respcache.Extension{Cache: o.Cache, TypeKinds: cacheTypeKinds})
 	}
 	// Every response (each event of a subscription too) gets loaders of its
 	// own, so an event never shows what an earlier one loaded.
@@ -130,3 +137,7 @@ func authenticateInit(a *auth.Authenticator) transport.WebsocketInitFunc {
 		return auth.WithPrincipal(ctx, p), nil, nil
 	}
 }
+
+// cacheTypeKinds names the kinds of record the graph's own aggregate types
+// read, for the response cache (entity types it maps by itself).
+var cacheTypeKinds = map[string][]string{}

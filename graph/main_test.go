@@ -15,6 +15,7 @@ import (
 	"sanfang/graph"
 	"sanfang/internal/auth"
 	"sanfang/internal/events"
+	"sanfang/internal/respcache"
 	"sanfang/internal/seed"
 	"sanfang/internal/store"
 	"sanfang/internal/storetest"
@@ -56,6 +57,19 @@ func newServer(t testing.TB, sets ...*seed.Dataset) *testServer {
 // production default).
 func newServerWaiting(t testing.TB, loaderWait time.Duration, sets ...*seed.Dataset) *testServer {
 	t.Helper()
+	return serve(t, loaderWait, nil, sets...)
+}
+
+// newCachedServer is newServer with a response cache, invalidated by writes
+// as in production.
+func newCachedServer(t testing.TB, sets ...*seed.Dataset) (*testServer, *respcache.Cache) {
+	t.Helper()
+	c := respcache.New(respcache.Options{TTL: time.Hour})
+	return serve(t, 0, c, sets...), c
+}
+
+func serve(t testing.TB, loaderWait time.Duration, cache *respcache.Cache, sets ...*seed.Dataset) *testServer {
+	t.Helper()
 	cmds := &storetest.Commands{}
 	st := db.Open(t, cmds.Monitor())
 	for _, ds := range sets {
@@ -64,7 +78,10 @@ func newServerWaiting(t testing.TB, loaderWait time.Duration, sets ...*seed.Data
 		}
 	}
 	authn := &auth.Authenticator{Keys: auth.NewKeyStore(st.Database(store.Joint)), AnonymousReads: true}
-	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: events.NewBus(st), Introspection: true, LoaderWait: loaderWait, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
+	if cache != nil {
+		respcache.InvalidateOnWrite(st, cache)
+	}
+	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: events.NewBus(st), Cache: cache, Introspection: true, LoaderWait: loaderWait, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{URL: srv.URL, Store: st, Commands: cmds}
@@ -96,8 +113,9 @@ type gqlError struct {
 }
 
 type response struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []gqlError      `json:"errors"`
+	Data       json.RawMessage `json:"data"`
+	Errors     []gqlError      `json:"errors"`
+	Extensions map[string]any  `json:"extensions"`
 }
 
 // do posts a query and decodes the response.

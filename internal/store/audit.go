@@ -23,16 +23,17 @@ type auditLog struct {
 	// process, so a reader never sees Seq n+1 before n. (Several instances
 	// writing one log need more: see docs/architecture.md.)
 	mu sync.Mutex
-	// published is called with every newly appended record.
-	published func(domain.AuditRecord)
+	// published are called with every newly appended record.
+	published []func(domain.AuditRecord)
 }
 
-// OnAudit sets the function called after each audit record is appended
-// (in Seq order, on the appending goroutine; it must not block).
+// OnAudit adds a function called after each audit record is appended (in
+// Seq order, on the appending goroutine, before the write returns to its
+// client; it must not block).
 func (s *Store) OnAudit(fn func(domain.AuditRecord)) {
 	s.audit.mu.Lock()
 	defer s.audit.mu.Unlock()
-	s.audit.published = fn
+	s.audit.published = append(s.audit.published, fn)
 }
 
 // AppendAudit appends rec to the audit log, giving it the next Seq. Appending
@@ -58,8 +59,8 @@ func (s *Store) AppendAudit(ctx context.Context, rec *domain.AuditRecord) error 
 		}
 		return fmt.Errorf("append audit record %s: %w", rec.ID, err)
 	}
-	if a.published != nil {
-		a.published(*rec)
+	for _, fn := range a.published {
+		fn(*rec)
 	}
 	return nil
 }
