@@ -27,6 +27,10 @@ type config struct {
 	MaxPageSize   int
 	Introspection bool
 
+	// Production is set by SANFANG_MODE=production: plain-HTTP and private
+	// webhook targets are refused.
+	Production bool
+
 	CacheTTL     time.Duration
 	CacheEntries int
 
@@ -121,6 +125,17 @@ func settings() []setting {
 			b, err := strconv.ParseBool(v)
 			c.Introspection = b
 			return err
+		}},
+		setting{"mode", "SANFANG_MODE", "development", "development or production: production refuses plain-HTTP and private-network webhook targets", func(c *config, v string) error {
+			switch v {
+			case "development":
+				c.Production = false
+			case "production":
+				c.Production = true
+			default:
+				return fmt.Errorf("must be development or production")
+			}
+			return nil
 		}},
 		setting{"cache-ttl", "SANFANG_CACHE_TTL", "60s", "how long a cached answer may be served at most (0 turns the response cache off); writes invalidate sooner", func(c *config, v string) error {
 			d, err := time.ParseDuration(v)

@@ -30,6 +30,7 @@ import (
 	"sanfang/internal/respcache"
 	"sanfang/internal/seed"
 	"sanfang/internal/store"
+	"sanfang/internal/webhook"
 	"sanfang/internal/write"
 )
 
@@ -48,7 +49,7 @@ func main() {
 // command is done. Tests call it as main does.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "generate" || args[0] == "apikey" || args[0] == "schema") {
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "generate" || args[0] == "apikey" || args[0] == "schema" || args[0] == "import" || args[0] == "export") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -58,6 +59,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runSchema(ctx, args, stdout, stderr)
 	case "apikey":
 		return runAPIKey(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args, getenv, stdout, stderr)
 	default:
 		return runServe(ctx, args, getenv, stdout, stderr)
 	}
@@ -152,8 +157,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		cache = respcache.New(respcache.Options{TTL: cfg.CacheTTL, MaxEntries: cfg.CacheEntries})
 		respcache.InvalidateOnWrite(st, cache)
 	}
+	hooks := webhook.New(st.Database(store.Joint), bus, webhook.Options{AllowInsecure: !cfg.Production, Logger: logger})
+	go func() {
+		if err := hooks.Run(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("webhook deliveries stopped", "err", err)
+		}
+	}()
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(graph.Options{Store: st, Write: writes, Auth: authn, Events: bus, Cache: cache, Logger: logger, Introspection: cfg.Introspection}))
+	mux.Handle("/graphql", graph.NewHandler(graph.Options{Store: st, Write: writes, Auth: authn, Events: bus, Webhooks: hooks, Cache: cache, Logger: logger, Introspection: cfg.Introspection}))
 	mux.HandleFunc("GET /debug/cache", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		var stats any = map[string]bool{"enabled": false}

@@ -100,10 +100,14 @@ func badInputCases() map[string]struct {
 		"updatePlan": {fmt.Sprintf(`mutation { r: updatePlan(id: %q, version: 1, patch: {year: 3000}) { id } }`, plan), []string{"input.year"}},
 		"deletePlan": {`mutation { r: deletePlan(id: "x", version: 1) { id } }`, []string{"id"}},
 
-		"createTask":     {fmt.Sprintf(`mutation { r: createTask(input: {planId: %q, number: 0, title: "", theme: OTHER, leadBody: FEDERATION, progress: 150}) { id } }`, plan), []string{"input.number", "input.title", "input.progress"}},
-		"updateTask":     {fmt.Sprintf(`mutation { r: updateTask(id: %q, version: 1, patch: {progress: 101, status: DONE}) { id } }`, task), []string{"input.progress"}},
-		"deleteTask":     {`mutation { r: deleteTask(id: "x", version: 1) { id } }`, []string{"id"}},
-		"reportProgress": {fmt.Sprintf(`mutation { r: reportProgress(input: {taskId: %q, progress: -1, status: DONE, text: ""}) { task { id } } }`, task), []string{"input.progress", "input.text"}},
+		"createTask":            {fmt.Sprintf(`mutation { r: createTask(input: {planId: %q, number: 0, title: "", theme: OTHER, leadBody: FEDERATION, progress: 150}) { id } }`, plan), []string{"input.number", "input.title", "input.progress"}},
+		"updateTask":            {fmt.Sprintf(`mutation { r: updateTask(id: %q, version: 1, patch: {progress: 101, status: DONE}) { id } }`, task), []string{"input.progress"}},
+		"deleteTask":            {`mutation { r: deleteTask(id: "x", version: 1) { id } }`, []string{"id"}},
+		"createWebhook":         {`mutation { r: createWebhook(input: {name: "", url: "ftp://example.org", kinds: ["Nothing"]}) { secret } }`, []string{"input.name", "input.url", "input.kinds[0]"}},
+		"setWebhookActive":      {`mutation { r: setWebhookActive(id: "", active: true) { id } }`, []string{"id"}},
+		"deleteWebhook":         {`mutation { r: deleteWebhook(id: "") { id } }`, []string{"id"}},
+		"replayWebhookDelivery": {`mutation { r: replayWebhookDelivery(id: "") { id } }`, []string{"id"}},
+		"reportProgress":        {fmt.Sprintf(`mutation { r: reportProgress(input: {taskId: %q, progress: -1, status: DONE, text: ""}) { task { id } } }`, task), []string{"input.progress", "input.text"}},
 	}
 }
 

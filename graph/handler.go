@@ -20,6 +20,7 @@ import (
 	"sanfang/internal/loader"
 	"sanfang/internal/respcache"
 	"sanfang/internal/store"
+	"sanfang/internal/webhook"
 	"sanfang/internal/write"
 )
 
@@ -31,7 +32,9 @@ type Options struct {
 	Auth  *auth.Authenticator
 	// Events feed the subscriptions.
 	Events events.Source
-	Logger *slog.Logger
+	// Webhooks registers partners' endpoints.
+	Webhooks *webhook.Service
+	Logger   *slog.Logger
 	// KeepAlive is how often a WebSocket or SSE subscription is pinged.
 	KeepAlive time.Duration
 	// Cache, if set, answers repeated read-only operations (per scope of
@@ -60,7 +63,7 @@ func NewHandler(o Options) http.Handler {
 	if o.KeepAlive <= 0 {
 		o.KeepAlive = 15 * time.Second
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: o.Store, Write: o.Write, Events: o.Events, Logger: o.Logger}}))
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: o.Store, Write: o.Write, Events: o.Events, Webhooks: o.Webhooks, Logger: o.Logger}}))
 	srv.AddTransport(transport.Websocket{
 		InitFunc:              authenticateInit(o.Auth),
 		InitTimeout:           10 * time.Second,

@@ -20,6 +20,7 @@ import (
 	"sanfang/internal/store"
 	"sanfang/internal/storetest"
 	"sanfang/internal/synth"
+	"sanfang/internal/webhook"
 	"sanfang/internal/write"
 )
 
@@ -81,7 +82,9 @@ func serve(t testing.TB, loaderWait time.Duration, cache *respcache.Cache, sets 
 	if cache != nil {
 		respcache.InvalidateOnWrite(st, cache)
 	}
-	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: events.NewBus(st), Cache: cache, Introspection: true, LoaderWait: loaderWait, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
+	bus := events.NewBus(st)
+	hooks := webhook.New(st.Database(store.Joint), bus, webhook.Options{AllowInsecure: true})
+	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: bus, Webhooks: hooks, Cache: cache, Introspection: true, LoaderWait: loaderWait, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{URL: srv.URL, Store: st, Commands: cmds}

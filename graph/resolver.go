@@ -7,6 +7,7 @@ import (
 
 	"sanfang/internal/events"
 	"sanfang/internal/store"
+	"sanfang/internal/webhook"
 	"sanfang/internal/write"
 )
 
@@ -16,5 +17,7 @@ type Resolver struct {
 	Store  *store.Store
 	Write  *write.Service
 	Events events.Source
-	Logger *slog.Logger
+	// Webhooks registers partners' endpoints and keeps their delivery log.
+	Webhooks *webhook.Service
+	Logger   *slog.Logger
 }

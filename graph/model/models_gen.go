@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sanfang/internal/domain"
+	"sanfang/internal/webhook"
 	"strconv"
 	"time"
 
@@ -442,6 +443,24 @@ type UnionPatch struct {
 	ParentID     graphql.Omittable[*string]           `json:"parentId,omitempty"`
 	FoundedOn    graphql.Omittable[*time.Time]        `json:"foundedOn,omitempty"`
 	ChairID      graphql.Omittable[*string]           `json:"chairId,omitempty"`
+}
+
+type WebhookCreated struct {
+	Webhook *webhook.Subscription `json:"webhook"`
+	// The signing secret: shown this once, never again.
+	Secret string `json:"secret"`
+}
+
+type WebhookInput struct {
+	Name string `json:"name"`
+	// https:// (plain http and private networks only in development mode).
+	URL   string   `json:"url"`
+	Kinds []string `json:"kinds,omitempty"`
+	// Global ID of an enterprise.
+	EnterpriseID *string          `json:"enterpriseId,omitempty"`
+	Body         *domain.BodyCode `json:"body,omitempty"`
+	// Global ID of a plan.
+	PlanID *string `json:"planId,omitempty"`
 }
 
 // The dashboards whose numbers a change can move.
