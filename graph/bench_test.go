@@ -55,3 +55,38 @@ func BenchmarkEventDelivery(b *testing.B) {
 	}
 	b.ReportMetric(float64(afterAck.Microseconds())/1000/float64(n), "ms-after-ack")
 }
+
+// BenchmarkDashboards runs each dashboard aggregate over HTTP on the
+// province-scale data, uncomputed each time (no cache) and answered from
+// the response cache (a viewer's scope, after the first request).
+func BenchmarkDashboards(b *testing.B) {
+	province := synthetic(b, synth.Province)
+	plan := gid("Plan", province.Plans[len(province.Plans)-1].ID)
+	queries := []struct{ name, query string }{
+		{"plan progress", `query($p: ID!) { planProgress(planId: $p) { tasks progress byStatus { key value } byLeadBody { key tasks done meanProgress } overdue asOf } }`},
+		{"union coverage by city", `{ unionCoverage(groupBy: CITY) { groups { key enterprises withUnion membershipRate } total { enterprises withUnion membershipRate } asOf } }`},
+		{"activities by month", `{ activityStats(groupBy: MONTH) { groups { key activities participants } asOf } }`},
+		{"meetings", `{ meetingStats { meetings byYearKind { key meetings } byBody { key meetings } asOf } }`},
+	}
+	uncached := newServerWaiting(b, 0, province)
+	cached, _ := newCachedServer(b, province)
+	viewer := cached.key(b, roles["viewer"])
+	for _, q := range queries {
+		vars := map[string]any{"p": plan}
+		b.Run(q.name+"/uncached", func(b *testing.B) {
+			for b.Loop() {
+				var out map[string]any
+				uncached.query(b, q.query, vars, &out)
+			}
+		})
+		b.Run(q.name+"/cached", func(b *testing.B) {
+			cached.doAs(b, viewer, q.query, vars) // fill the cache
+			for b.Loop() {
+				r := cached.doAs(b, viewer, q.query, vars)
+				if r.Extensions["cache"] != "HIT" {
+					b.Fatalf("not served from the cache: %v %v", r.Extensions, r.Errors)
+				}
+			}
+		})
+	}
+}

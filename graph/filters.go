@@ -5,6 +5,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"sanfang/graph/model"
+	"sanfang/internal/dashboard"
 	"sanfang/internal/domain"
 	"sanfang/internal/store"
 )
@@ -133,4 +135,19 @@ func checkRange(arg string, from, to *time.Time) error {
 		return domain.InputErrorf(arg, "%s: %v", arg, err)
 	}
 	return nil
+}
+
+// period turns a date range argument into the dashboards' period.
+func period(r *model.DateRange) *dashboard.Period {
+	if r == nil {
+		return nil
+	}
+	p := &dashboard.Period{}
+	if r.From != nil {
+		p.From = *r.From
+	}
+	if r.To != nil {
+		p.To = *r.To
+	}
+	return p
 }

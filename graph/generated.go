@@ -11,6 +11,7 @@ import (
 	"math"
 	"sanfang/graph/model"
 	"sanfang/graph/scalar"
+	"sanfang/internal/dashboard"
 	"sanfang/internal/domain"
 	"sanfang/internal/store"
 	"sanfang/internal/webhook"
@@ -36,6 +37,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	Activity() ActivityResolver
+	ActivityBucket() ActivityBucketResolver
 	AssociationMembership() AssociationMembershipResolver
 	AuditRecord() AuditRecordResolver
 	Body() BodyResolver
@@ -48,6 +50,7 @@ type ResolverRoot interface {
 	Participant() ParticipantResolver
 	Person() PersonResolver
 	Plan() PlanResolver
+	PlanProgress() PlanProgressResolver
 	ProgressUpdate() ProgressUpdateResolver
 	Query() QueryResolver
 	Region() RegionResolver
@@ -83,6 +86,15 @@ type ComplexityRoot struct {
 		Version          func(childComplexity int) int
 	}
 
+	ActivityBucket struct {
+		Activities          func(childComplexity int) int
+		Key                 func(childComplexity int) int
+		Label               func(childComplexity int) int
+		Participants        func(childComplexity int) int
+		Task                func(childComplexity int) int
+		UnknownParticipants func(childComplexity int) int
+	}
+
 	ActivityConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -98,6 +110,16 @@ type ComplexityRoot struct {
 	ActivityEvent struct {
 		Activity func(childComplexity int) int
 		Change   func(childComplexity int) int
+	}
+
+	ActivityStats struct {
+		Activities   func(childComplexity int) int
+		AsOf         func(childComplexity int) int
+		GroupBy      func(childComplexity int) int
+		Groups       func(childComplexity int) int
+		Participants func(childComplexity int) int
+		Sources      func(childComplexity int) int
+		Total        func(childComplexity int) int
 	}
 
 	Actor struct {
@@ -123,6 +145,13 @@ type ComplexityRoot struct {
 		Until      func(childComplexity int) int
 		UpdatedAt  func(childComplexity int) int
 		Version    func(childComplexity int) int
+	}
+
+	Attendance struct {
+		Entries  func(childComplexity int) int
+		Key      func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Meetings func(childComplexity int) int
 	}
 
 	AuditRecord struct {
@@ -189,9 +218,32 @@ type ComplexityRoot struct {
 		Version       func(childComplexity int) int
 	}
 
+	CoverageGroup struct {
+		CourierMembers        func(childComplexity int) int
+		CourierMembershipRate func(childComplexity int) int
+		Couriers              func(childComplexity int) int
+		Employees             func(childComplexity int) int
+		Enterprises           func(childComplexity int) int
+		Key                   func(childComplexity int) int
+		Label                 func(childComplexity int) int
+		Members               func(childComplexity int) int
+		MembershipRate        func(childComplexity int) int
+		Reporting             func(childComplexity int) int
+		UnionisedRate         func(childComplexity int) int
+		Unions                func(childComplexity int) int
+		WithUnion             func(childComplexity int) int
+		WithoutUnion          func(childComplexity int) int
+	}
+
 	DashboardSignal struct {
 		Change func(childComplexity int) int
 		Topics func(childComplexity int) int
+	}
+
+	Datum struct {
+		Key   func(childComplexity int) int
+		Label func(childComplexity int) int
+		Value func(childComplexity int) int
 	}
 
 	Decision struct {
@@ -266,6 +318,21 @@ type ComplexityRoot struct {
 		MembershipFigures func(childComplexity int) int
 	}
 
+	GrowthGroup struct {
+		Founded    func(childComplexity int) int
+		Key        func(childComplexity int) int
+		Label      func(childComplexity int) int
+		NewMembers func(childComplexity int) int
+	}
+
+	LeadBodyProgress struct {
+		Done         func(childComplexity int) int
+		Key          func(childComplexity int) int
+		Label        func(childComplexity int) int
+		MeanProgress func(childComplexity int) int
+		Tasks        func(childComplexity int) int
+	}
+
 	Meeting struct {
 		AdoptedPlans func(childComplexity int) int
 		Agenda       func(childComplexity int) int
@@ -296,6 +363,14 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	MeetingCount struct {
+		Key      func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Label    func(childComplexity int) int
+		Meetings func(childComplexity int) int
+		Year     func(childComplexity int) int
+	}
+
 	MeetingEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
@@ -304,6 +379,15 @@ type ComplexityRoot struct {
 	MeetingEvent struct {
 		Change  func(childComplexity int) int
 		Meeting func(childComplexity int) int
+	}
+
+	MeetingStats struct {
+		AsOf         func(childComplexity int) int
+		ByBody       func(childComplexity int) int
+		ByEnterprise func(childComplexity int) int
+		ByYearKind   func(childComplexity int) int
+		Meetings     func(childComplexity int) int
+		Sources      func(childComplexity int) int
 	}
 
 	MembershipFigures struct {
@@ -454,6 +538,23 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	PlanProgress struct {
+		AsOf             func(childComplexity int) int
+		ByLeadBody       func(childComplexity int) int
+		ByStatus         func(childComplexity int) int
+		MeanProgress     func(childComplexity int) int
+		Overdue          func(childComplexity int) int
+		OverdueTasks     func(childComplexity int) int
+		Plan             func(childComplexity int) int
+		Progress         func(childComplexity int) int
+		Sources          func(childComplexity int) int
+		Tasks            func(childComplexity int) int
+		Today            func(childComplexity int) int
+		Updated          func(childComplexity int) int
+		UpdatedTasks     func(childComplexity int) int
+		WeightedProgress func(childComplexity int) int
+	}
+
 	ProgressEvent struct {
 		Change         func(childComplexity int) int
 		ProgressUpdate func(childComplexity int) int
@@ -498,18 +599,24 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Activities         func(childComplexity int, filter *domain.ActivityFilter, orderBy *domain.ActivityOrder, first *int, after *string, last *int, before *string) int
+		ActivityStats      func(childComplexity int, groupBy dashboard.ActivityGroup, period *model.DateRange) int
 		AuditLog           func(childComplexity int, filter *model.AuditFilter, first *int, after *string, last *int, before *string) int
 		Bodies             func(childComplexity int) int
 		Body               func(childComplexity int, code domain.BodyCode) int
 		Enterprise         func(childComplexity int, creditCode string) int
 		Enterprises        func(childComplexity int, filter *domain.EnterpriseFilter, orderBy *domain.EnterpriseOrder, first *int, after *string, last *int, before *string) int
+		MeetingStats       func(childComplexity int, period *model.DateRange) int
 		Meetings           func(childComplexity int, filter *domain.MeetingFilter, orderBy *domain.MeetingOrder, first *int, after *string, last *int, before *string) int
 		Node               func(childComplexity int, id string) int
 		Nodes              func(childComplexity int, ids []string) int
 		People             func(childComplexity int, first *int, after *string, last *int, before *string) int
+		PlanProgress       func(childComplexity int, planID string, updatedIn *model.DateRange) int
 		Plans              func(childComplexity int, filter *domain.PlanFilter, orderBy *domain.PlanOrder, first *int, after *string, last *int, before *string) int
 		Regions            func(childComplexity int) int
 		Tasks              func(childComplexity int, filter *domain.TaskFilter, orderBy *domain.TaskOrder, first *int, after *string, last *int, before *string) int
+		UnionCoverage      func(childComplexity int, groupBy dashboard.GroupBy, period *string) int
+		UnionCoverageTrend func(childComplexity int, groupBy dashboard.GroupBy, from string, to string) int
+		UnionGrowth        func(childComplexity int, from time.Time, to time.Time) int
 		Unions             func(childComplexity int, filter *domain.UnionFilter, orderBy *domain.UnionOrder, first *int, after *string, last *int, before *string) int
 		WebhookDeliveries  func(childComplexity int, webhookID *string, status *webhook.Status, first *int) int
 		Webhooks           func(childComplexity int) int
@@ -642,9 +749,33 @@ type ComplexityRoot struct {
 		TotalCount func(childComplexity int) int
 	}
 
+	UnionCoverage struct {
+		AsOf                  func(childComplexity int) int
+		CourierMembershipRate func(childComplexity int) int
+		GroupBy               func(childComplexity int) int
+		Groups                func(childComplexity int) int
+		MembershipRate        func(childComplexity int) int
+		Period                func(childComplexity int) int
+		Sources               func(childComplexity int) int
+		Total                 func(childComplexity int) int
+	}
+
 	UnionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	UnionGrowth struct {
+		AsOf           func(childComplexity int) int
+		ByCity         func(childComplexity int) int
+		Counted        func(childComplexity int) int
+		Founded        func(childComplexity int) int
+		FoundedByKind  func(childComplexity int) int
+		From           func(childComplexity int) int
+		NewMembers     func(childComplexity int) int
+		Sources        func(childComplexity int) int
+		To             func(childComplexity int) int
+		UnknownMembers func(childComplexity int) int
 	}
 
 	Webhook struct {
@@ -707,6 +838,9 @@ type ActivityResolver interface {
 	Unions(ctx context.Context, obj *domain.Activity) ([]*domain.Union, error)
 
 	Task(ctx context.Context, obj *domain.Activity) (*domain.Task, error)
+}
+type ActivityBucketResolver interface {
+	Task(ctx context.Context, obj *dashboard.ActivityBucket) (*domain.Task, error)
 }
 type AssociationMembershipResolver interface {
 	ID(ctx context.Context, obj *domain.AssociationMembership) (string, error)
@@ -832,6 +966,13 @@ type PlanResolver interface {
 
 	Tasks(ctx context.Context, obj *domain.Plan, filter *domain.TaskFilter, orderBy *domain.TaskOrder, first *int, after *string, last *int, before *string) (*model.Connection[domain.Task], error)
 }
+type PlanProgressResolver interface {
+	Plan(ctx context.Context, obj *dashboard.PlanProgress) (*domain.Plan, error)
+
+	OverdueTasks(ctx context.Context, obj *dashboard.PlanProgress) ([]*domain.Task, error)
+
+	UpdatedTasks(ctx context.Context, obj *dashboard.PlanProgress) ([]*domain.Task, error)
+}
 type ProgressUpdateResolver interface {
 	ID(ctx context.Context, obj *domain.ProgressUpdate) (string, error)
 	Task(ctx context.Context, obj *domain.ProgressUpdate) (*domain.Task, error)
@@ -854,6 +995,12 @@ type QueryResolver interface {
 	Activities(ctx context.Context, filter *domain.ActivityFilter, orderBy *domain.ActivityOrder, first *int, after *string, last *int, before *string) (*model.Connection[domain.Activity], error)
 	People(ctx context.Context, first *int, after *string, last *int, before *string) (*model.Connection[domain.Person], error)
 	AuditLog(ctx context.Context, filter *model.AuditFilter, first *int, after *string, last *int, before *string) (*model.Connection[domain.AuditRecord], error)
+	PlanProgress(ctx context.Context, planID string, updatedIn *model.DateRange) (*dashboard.PlanProgress, error)
+	UnionCoverage(ctx context.Context, groupBy dashboard.GroupBy, period *string) (*dashboard.Coverage, error)
+	UnionCoverageTrend(ctx context.Context, groupBy dashboard.GroupBy, from string, to string) ([]*dashboard.Coverage, error)
+	UnionGrowth(ctx context.Context, from time.Time, to time.Time) (*dashboard.Growth, error)
+	ActivityStats(ctx context.Context, groupBy dashboard.ActivityGroup, period *model.DateRange) (*dashboard.ActivityStats, error)
+	MeetingStats(ctx context.Context, period *model.DateRange) (*dashboard.MeetingStats, error)
 	Webhooks(ctx context.Context) ([]*webhook.Subscription, error)
 	WebhookDeliveries(ctx context.Context, webhookID *string, status *webhook.Status, first *int) ([]*webhook.Delivery, error)
 }
@@ -1036,6 +1183,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Activity.Version(childComplexity), true
 
+	case "ActivityBucket.activities":
+		if e.ComplexityRoot.ActivityBucket.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Activities(childComplexity), true
+	case "ActivityBucket.key":
+		if e.ComplexityRoot.ActivityBucket.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Key(childComplexity), true
+	case "ActivityBucket.label":
+		if e.ComplexityRoot.ActivityBucket.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Label(childComplexity), true
+	case "ActivityBucket.participants":
+		if e.ComplexityRoot.ActivityBucket.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Participants(childComplexity), true
+	case "ActivityBucket.task":
+		if e.ComplexityRoot.ActivityBucket.Task == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.Task(childComplexity), true
+	case "ActivityBucket.unknownParticipants":
+		if e.ComplexityRoot.ActivityBucket.UnknownParticipants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityBucket.UnknownParticipants(childComplexity), true
+
 	case "ActivityConnection.edges":
 		if e.ComplexityRoot.ActivityConnection.Edges == nil {
 			break
@@ -1086,6 +1270,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ActivityEvent.Change(childComplexity), true
+
+	case "ActivityStats.activities":
+		if e.ComplexityRoot.ActivityStats.Activities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityStats.Activities(childComplexity), true
+	case "ActivityStats.asOf":
+		if e.ComplexityRoot.ActivityStats.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityStats.AsOf(childComplexity), true
+	case "ActivityStats.groupBy":
+		if e.ComplexityRoot.ActivityStats.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityStats.GroupBy(childComplexity), true
+	case "ActivityStats.groups":
+		if e.ComplexityRoot.ActivityStats.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityStats.Groups(childComplexity), true
+	case "ActivityStats.participants":
+		if e.ComplexityRoot.ActivityStats.Participants == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityStats.Participants(childComplexity), true
+	case "ActivityStats.sources":
+		if e.ComplexityRoot.ActivityStats.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityStats.Sources(childComplexity), true
+	case "ActivityStats.total":
+		if e.ComplexityRoot.ActivityStats.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ActivityStats.Total(childComplexity), true
 
 	case "Actor.body":
 		if e.ComplexityRoot.Actor.Body == nil {
@@ -1185,6 +1412,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AssociationMembership.Version(childComplexity), true
+
+	case "Attendance.entries":
+		if e.ComplexityRoot.Attendance.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Entries(childComplexity), true
+	case "Attendance.key":
+		if e.ComplexityRoot.Attendance.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Key(childComplexity), true
+	case "Attendance.label":
+		if e.ComplexityRoot.Attendance.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Label(childComplexity), true
+	case "Attendance.meetings":
+		if e.ComplexityRoot.Attendance.Meetings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Attendance.Meetings(childComplexity), true
 
 	case "AuditRecord.actor":
 		if e.ComplexityRoot.AuditRecord.Actor == nil {
@@ -1488,6 +1740,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChangeEvent.Version(childComplexity), true
 
+	case "CoverageGroup.courierMembers":
+		if e.ComplexityRoot.CoverageGroup.CourierMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.CourierMembers(childComplexity), true
+	case "CoverageGroup.courierMembershipRate":
+		if e.ComplexityRoot.CoverageGroup.CourierMembershipRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.CourierMembershipRate(childComplexity), true
+	case "CoverageGroup.couriers":
+		if e.ComplexityRoot.CoverageGroup.Couriers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Couriers(childComplexity), true
+	case "CoverageGroup.employees":
+		if e.ComplexityRoot.CoverageGroup.Employees == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Employees(childComplexity), true
+	case "CoverageGroup.enterprises":
+		if e.ComplexityRoot.CoverageGroup.Enterprises == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Enterprises(childComplexity), true
+	case "CoverageGroup.key":
+		if e.ComplexityRoot.CoverageGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Key(childComplexity), true
+	case "CoverageGroup.label":
+		if e.ComplexityRoot.CoverageGroup.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Label(childComplexity), true
+	case "CoverageGroup.members":
+		if e.ComplexityRoot.CoverageGroup.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Members(childComplexity), true
+	case "CoverageGroup.membershipRate":
+		if e.ComplexityRoot.CoverageGroup.MembershipRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.MembershipRate(childComplexity), true
+	case "CoverageGroup.reporting":
+		if e.ComplexityRoot.CoverageGroup.Reporting == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Reporting(childComplexity), true
+	case "CoverageGroup.unionisedRate":
+		if e.ComplexityRoot.CoverageGroup.UnionisedRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.UnionisedRate(childComplexity), true
+	case "CoverageGroup.unions":
+		if e.ComplexityRoot.CoverageGroup.Unions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.Unions(childComplexity), true
+	case "CoverageGroup.withUnion":
+		if e.ComplexityRoot.CoverageGroup.WithUnion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.WithUnion(childComplexity), true
+	case "CoverageGroup.withoutUnion":
+		if e.ComplexityRoot.CoverageGroup.WithoutUnion == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoverageGroup.WithoutUnion(childComplexity), true
+
 	case "DashboardSignal.change":
 		if e.ComplexityRoot.DashboardSignal.Change == nil {
 			break
@@ -1500,6 +1837,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DashboardSignal.Topics(childComplexity), true
+
+	case "Datum.key":
+		if e.ComplexityRoot.Datum.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Datum.Key(childComplexity), true
+	case "Datum.label":
+		if e.ComplexityRoot.Datum.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Datum.Label(childComplexity), true
+	case "Datum.value":
+		if e.ComplexityRoot.Datum.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Datum.Value(childComplexity), true
 
 	case "Decision.plan":
 		if e.ComplexityRoot.Decision.Plan == nil {
@@ -1840,6 +2196,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.FiguresEvent.MembershipFigures(childComplexity), true
 
+	case "GrowthGroup.founded":
+		if e.ComplexityRoot.GrowthGroup.Founded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrowthGroup.Founded(childComplexity), true
+	case "GrowthGroup.key":
+		if e.ComplexityRoot.GrowthGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrowthGroup.Key(childComplexity), true
+	case "GrowthGroup.label":
+		if e.ComplexityRoot.GrowthGroup.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrowthGroup.Label(childComplexity), true
+	case "GrowthGroup.newMembers":
+		if e.ComplexityRoot.GrowthGroup.NewMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GrowthGroup.NewMembers(childComplexity), true
+
+	case "LeadBodyProgress.done":
+		if e.ComplexityRoot.LeadBodyProgress.Done == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadBodyProgress.Done(childComplexity), true
+	case "LeadBodyProgress.key":
+		if e.ComplexityRoot.LeadBodyProgress.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadBodyProgress.Key(childComplexity), true
+	case "LeadBodyProgress.label":
+		if e.ComplexityRoot.LeadBodyProgress.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadBodyProgress.Label(childComplexity), true
+	case "LeadBodyProgress.meanProgress":
+		if e.ComplexityRoot.LeadBodyProgress.MeanProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadBodyProgress.MeanProgress(childComplexity), true
+	case "LeadBodyProgress.tasks":
+		if e.ComplexityRoot.LeadBodyProgress.Tasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeadBodyProgress.Tasks(childComplexity), true
+
 	case "Meeting.adoptedPlans":
 		if e.ComplexityRoot.Meeting.AdoptedPlans == nil {
 			break
@@ -1996,6 +2408,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.MeetingConnection.TotalCount(childComplexity), true
 
+	case "MeetingCount.key":
+		if e.ComplexityRoot.MeetingCount.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingCount.Key(childComplexity), true
+	case "MeetingCount.kind":
+		if e.ComplexityRoot.MeetingCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingCount.Kind(childComplexity), true
+	case "MeetingCount.label":
+		if e.ComplexityRoot.MeetingCount.Label == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingCount.Label(childComplexity), true
+	case "MeetingCount.meetings":
+		if e.ComplexityRoot.MeetingCount.Meetings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingCount.Meetings(childComplexity), true
+	case "MeetingCount.year":
+		if e.ComplexityRoot.MeetingCount.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingCount.Year(childComplexity), true
+
 	case "MeetingEdge.cursor":
 		if e.ComplexityRoot.MeetingEdge.Cursor == nil {
 			break
@@ -2021,6 +2464,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.MeetingEvent.Meeting(childComplexity), true
+
+	case "MeetingStats.asOf":
+		if e.ComplexityRoot.MeetingStats.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingStats.AsOf(childComplexity), true
+	case "MeetingStats.byBody":
+		if e.ComplexityRoot.MeetingStats.ByBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingStats.ByBody(childComplexity), true
+	case "MeetingStats.byEnterprise":
+		if e.ComplexityRoot.MeetingStats.ByEnterprise == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingStats.ByEnterprise(childComplexity), true
+	case "MeetingStats.byYearKind":
+		if e.ComplexityRoot.MeetingStats.ByYearKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingStats.ByYearKind(childComplexity), true
+	case "MeetingStats.meetings":
+		if e.ComplexityRoot.MeetingStats.Meetings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingStats.Meetings(childComplexity), true
+	case "MeetingStats.sources":
+		if e.ComplexityRoot.MeetingStats.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MeetingStats.Sources(childComplexity), true
 
 	case "MembershipFigures.courierMembers":
 		if e.ComplexityRoot.MembershipFigures.CourierMembers == nil {
@@ -2894,6 +3374,91 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlanEdge.Node(childComplexity), true
 
+	case "PlanProgress.asOf":
+		if e.ComplexityRoot.PlanProgress.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.AsOf(childComplexity), true
+	case "PlanProgress.byLeadBody":
+		if e.ComplexityRoot.PlanProgress.ByLeadBody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.ByLeadBody(childComplexity), true
+	case "PlanProgress.byStatus":
+		if e.ComplexityRoot.PlanProgress.ByStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.ByStatus(childComplexity), true
+	case "PlanProgress.meanProgress":
+		if e.ComplexityRoot.PlanProgress.MeanProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.MeanProgress(childComplexity), true
+	case "PlanProgress.overdue":
+		if e.ComplexityRoot.PlanProgress.Overdue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.Overdue(childComplexity), true
+	case "PlanProgress.overdueTasks":
+		if e.ComplexityRoot.PlanProgress.OverdueTasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.OverdueTasks(childComplexity), true
+	case "PlanProgress.plan":
+		if e.ComplexityRoot.PlanProgress.Plan == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.Plan(childComplexity), true
+	case "PlanProgress.progress":
+		if e.ComplexityRoot.PlanProgress.Progress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.Progress(childComplexity), true
+	case "PlanProgress.sources":
+		if e.ComplexityRoot.PlanProgress.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.Sources(childComplexity), true
+	case "PlanProgress.tasks":
+		if e.ComplexityRoot.PlanProgress.Tasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.Tasks(childComplexity), true
+	case "PlanProgress.today":
+		if e.ComplexityRoot.PlanProgress.Today == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.Today(childComplexity), true
+	case "PlanProgress.updated":
+		if e.ComplexityRoot.PlanProgress.Updated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.Updated(childComplexity), true
+	case "PlanProgress.updatedTasks":
+		if e.ComplexityRoot.PlanProgress.UpdatedTasks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.UpdatedTasks(childComplexity), true
+	case "PlanProgress.weightedProgress":
+		if e.ComplexityRoot.PlanProgress.WeightedProgress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlanProgress.WeightedProgress(childComplexity), true
+
 	case "ProgressEvent.change":
 		if e.ComplexityRoot.ProgressEvent.Change == nil {
 			break
@@ -3055,6 +3620,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Activities(childComplexity, args["filter"].(*domain.ActivityFilter), args["orderBy"].(*domain.ActivityOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.activityStats":
+		if e.ComplexityRoot.Query.ActivityStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_activityStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ActivityStats(childComplexity, args["groupBy"].(dashboard.ActivityGroup), args["period"].(*model.DateRange)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -3106,6 +3682,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Enterprises(childComplexity, args["filter"].(*domain.EnterpriseFilter), args["orderBy"].(*domain.EnterpriseOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
+	case "Query.meetingStats":
+		if e.ComplexityRoot.Query.MeetingStats == nil {
+			break
+		}
+
+		args, err := ec.field_Query_meetingStats_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MeetingStats(childComplexity, args["period"].(*model.DateRange)), true
 	case "Query.meetings":
 		if e.ComplexityRoot.Query.Meetings == nil {
 			break
@@ -3150,6 +3737,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.People(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.planProgress":
+		if e.ComplexityRoot.Query.PlanProgress == nil {
+			break
+		}
+
+		args, err := ec.field_Query_planProgress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PlanProgress(childComplexity, args["planId"].(string), args["updatedIn"].(*model.DateRange)), true
 	case "Query.plans":
 		if e.ComplexityRoot.Query.Plans == nil {
 			break
@@ -3178,6 +3776,39 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Tasks(childComplexity, args["filter"].(*domain.TaskFilter), args["orderBy"].(*domain.TaskOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.unionCoverage":
+		if e.ComplexityRoot.Query.UnionCoverage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_unionCoverage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UnionCoverage(childComplexity, args["groupBy"].(dashboard.GroupBy), args["period"].(*string)), true
+	case "Query.unionCoverageTrend":
+		if e.ComplexityRoot.Query.UnionCoverageTrend == nil {
+			break
+		}
+
+		args, err := ec.field_Query_unionCoverageTrend_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UnionCoverageTrend(childComplexity, args["groupBy"].(dashboard.GroupBy), args["from"].(string), args["to"].(string)), true
+	case "Query.unionGrowth":
+		if e.ComplexityRoot.Query.UnionGrowth == nil {
+			break
+		}
+
+		args, err := ec.field_Query_unionGrowth_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.UnionGrowth(childComplexity, args["from"].(time.Time), args["to"].(time.Time)), true
 	case "Query.unions":
 		if e.ComplexityRoot.Query.Unions == nil {
 			break
@@ -3838,6 +4469,55 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.UnionConnection.TotalCount(childComplexity), true
 
+	case "UnionCoverage.asOf":
+		if e.ComplexityRoot.UnionCoverage.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionCoverage.AsOf(childComplexity), true
+	case "UnionCoverage.courierMembershipRate":
+		if e.ComplexityRoot.UnionCoverage.CourierMembershipRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionCoverage.CourierMembershipRate(childComplexity), true
+	case "UnionCoverage.groupBy":
+		if e.ComplexityRoot.UnionCoverage.GroupBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionCoverage.GroupBy(childComplexity), true
+	case "UnionCoverage.groups":
+		if e.ComplexityRoot.UnionCoverage.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionCoverage.Groups(childComplexity), true
+	case "UnionCoverage.membershipRate":
+		if e.ComplexityRoot.UnionCoverage.MembershipRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionCoverage.MembershipRate(childComplexity), true
+	case "UnionCoverage.period":
+		if e.ComplexityRoot.UnionCoverage.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionCoverage.Period(childComplexity), true
+	case "UnionCoverage.sources":
+		if e.ComplexityRoot.UnionCoverage.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionCoverage.Sources(childComplexity), true
+	case "UnionCoverage.total":
+		if e.ComplexityRoot.UnionCoverage.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionCoverage.Total(childComplexity), true
+
 	case "UnionEdge.cursor":
 		if e.ComplexityRoot.UnionEdge.Cursor == nil {
 			break
@@ -3850,6 +4530,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.UnionEdge.Node(childComplexity), true
+
+	case "UnionGrowth.asOf":
+		if e.ComplexityRoot.UnionGrowth.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionGrowth.AsOf(childComplexity), true
+	case "UnionGrowth.byCity":
+		if e.ComplexityRoot.UnionGrowth.ByCity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionGrowth.ByCity(childComplexity), true
+	case "UnionGrowth.counted":
+		if e.ComplexityRoot.UnionGrowth.Counted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionGrowth.Counted(childComplexity), true
+	case "UnionGrowth.founded":
+		if e.ComplexityRoot.UnionGrowth.Founded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionGrowth.Founded(childComplexity), true
+	case "UnionGrowth.foundedByKind":
+		if e.ComplexityRoot.UnionGrowth.FoundedByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionGrowth.FoundedByKind(childComplexity), true
+	case "UnionGrowth.from":
+		if e.ComplexityRoot.UnionGrowth.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionGrowth.From(childComplexity), true
+	case "UnionGrowth.newMembers":
+		if e.ComplexityRoot.UnionGrowth.NewMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionGrowth.NewMembers(childComplexity), true
+	case "UnionGrowth.sources":
+		if e.ComplexityRoot.UnionGrowth.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionGrowth.Sources(childComplexity), true
+	case "UnionGrowth.to":
+		if e.ComplexityRoot.UnionGrowth.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionGrowth.To(childComplexity), true
+	case "UnionGrowth.unknownMembers":
+		if e.ComplexityRoot.UnionGrowth.UnknownMembers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UnionGrowth.UnknownMembers(childComplexity), true
 
 	case "Webhook.active":
 		if e.ComplexityRoot.Webhook.Active == nil {
@@ -4055,6 +4796,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditFilter", ec.unmarshalInputAuditFilter),
 			graphql.NewInputUnmarshaler("BodyByIDsInput", ec.unmarshalInputBodyByIDsInput),
 			graphql.NewInputUnmarshaler("ChangeFilter", ec.unmarshalInputChangeFilter),
+			graphql.NewInputUnmarshaler("DateRange", ec.unmarshalInputDateRange),
 			graphql.NewInputUnmarshaler("DecisionInput", ec.unmarshalInputDecisionInput),
 			graphql.NewInputUnmarshaler("EnterpriseByCreditCodesInput", ec.unmarshalInputEnterpriseByCreditCodesInput),
 			graphql.NewInputUnmarshaler("EnterpriseByIDsInput", ec.unmarshalInputEnterpriseByIDsInput),
@@ -4187,7 +4929,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "activity.graphqls" "audit.graphqls" "body.graphqls" "enterprise.graphqls" "meeting.graphqls" "mutation.graphqls" "node.graphqls" "plan.graphqls" "subscription.graphqls" "union.graphqls" "webhook.graphqls"
+//go:embed "activity.graphqls" "audit.graphqls" "body.graphqls" "dashboard.graphqls" "enterprise.graphqls" "meeting.graphqls" "mutation.graphqls" "node.graphqls" "plan.graphqls" "subscription.graphqls" "union.graphqls" "webhook.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -4202,6 +4944,7 @@ var sources = []*ast.Source{
 	{Name: "activity.graphqls", Input: sourceData("activity.graphqls"), BuiltIn: false},
 	{Name: "audit.graphqls", Input: sourceData("audit.graphqls"), BuiltIn: false},
 	{Name: "body.graphqls", Input: sourceData("body.graphqls"), BuiltIn: false},
+	{Name: "dashboard.graphqls", Input: sourceData("dashboard.graphqls"), BuiltIn: false},
 	{Name: "enterprise.graphqls", Input: sourceData("enterprise.graphqls"), BuiltIn: false},
 	{Name: "meeting.graphqls", Input: sourceData("meeting.graphqls"), BuiltIn: false},
 	{Name: "mutation.graphqls", Input: sourceData("mutation.graphqls"), BuiltIn: false},
@@ -4369,6 +5112,24 @@ func (ec *executionContext) childFields_Activity(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Activity", field.Name)
 }
 
+func (ec *executionContext) childFields_ActivityBucket(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ActivityBucket_key(ctx, field)
+	case "label":
+		return ec.fieldContext_ActivityBucket_label(ctx, field)
+	case "activities":
+		return ec.fieldContext_ActivityBucket_activities(ctx, field)
+	case "participants":
+		return ec.fieldContext_ActivityBucket_participants(ctx, field)
+	case "unknownParticipants":
+		return ec.fieldContext_ActivityBucket_unknownParticipants(ctx, field)
+	case "task":
+		return ec.fieldContext_ActivityBucket_task(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityBucket", field.Name)
+}
+
 func (ec *executionContext) childFields_ActivityConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -4401,6 +5162,26 @@ func (ec *executionContext) childFields_ActivityEvent(ctx context.Context, field
 		return ec.fieldContext_ActivityEvent_activity(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ActivityEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_ActivityStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groupBy":
+		return ec.fieldContext_ActivityStats_groupBy(ctx, field)
+	case "groups":
+		return ec.fieldContext_ActivityStats_groups(ctx, field)
+	case "total":
+		return ec.fieldContext_ActivityStats_total(ctx, field)
+	case "activities":
+		return ec.fieldContext_ActivityStats_activities(ctx, field)
+	case "participants":
+		return ec.fieldContext_ActivityStats_participants(ctx, field)
+	case "asOf":
+		return ec.fieldContext_ActivityStats_asOf(ctx, field)
+	case "sources":
+		return ec.fieldContext_ActivityStats_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ActivityStats", field.Name)
 }
 
 func (ec *executionContext) childFields_Actor(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4451,6 +5232,20 @@ func (ec *executionContext) childFields_AssociationMembership(ctx context.Contex
 		return ec.fieldContext_AssociationMembership_provenance(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AssociationMembership", field.Name)
+}
+
+func (ec *executionContext) childFields_Attendance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_Attendance_key(ctx, field)
+	case "label":
+		return ec.fieldContext_Attendance_label(ctx, field)
+	case "meetings":
+		return ec.fieldContext_Attendance_meetings(ctx, field)
+	case "entries":
+		return ec.fieldContext_Attendance_entries(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Attendance", field.Name)
 }
 
 func (ec *executionContext) childFields_AuditRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4581,6 +5376,40 @@ func (ec *executionContext) childFields_ChangeEvent(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ChangeEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_CoverageGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_CoverageGroup_key(ctx, field)
+	case "label":
+		return ec.fieldContext_CoverageGroup_label(ctx, field)
+	case "enterprises":
+		return ec.fieldContext_CoverageGroup_enterprises(ctx, field)
+	case "withUnion":
+		return ec.fieldContext_CoverageGroup_withUnion(ctx, field)
+	case "withoutUnion":
+		return ec.fieldContext_CoverageGroup_withoutUnion(ctx, field)
+	case "unionisedRate":
+		return ec.fieldContext_CoverageGroup_unionisedRate(ctx, field)
+	case "unions":
+		return ec.fieldContext_CoverageGroup_unions(ctx, field)
+	case "reporting":
+		return ec.fieldContext_CoverageGroup_reporting(ctx, field)
+	case "employees":
+		return ec.fieldContext_CoverageGroup_employees(ctx, field)
+	case "couriers":
+		return ec.fieldContext_CoverageGroup_couriers(ctx, field)
+	case "members":
+		return ec.fieldContext_CoverageGroup_members(ctx, field)
+	case "courierMembers":
+		return ec.fieldContext_CoverageGroup_courierMembers(ctx, field)
+	case "membershipRate":
+		return ec.fieldContext_CoverageGroup_membershipRate(ctx, field)
+	case "courierMembershipRate":
+		return ec.fieldContext_CoverageGroup_courierMembershipRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoverageGroup", field.Name)
+}
+
 func (ec *executionContext) childFields_DashboardSignal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "change":
@@ -4589,6 +5418,18 @@ func (ec *executionContext) childFields_DashboardSignal(ctx context.Context, fie
 		return ec.fieldContext_DashboardSignal_topics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DashboardSignal", field.Name)
+}
+
+func (ec *executionContext) childFields_Datum(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_Datum_key(ctx, field)
+	case "label":
+		return ec.fieldContext_Datum_label(ctx, field)
+	case "value":
+		return ec.fieldContext_Datum_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Datum", field.Name)
 }
 
 func (ec *executionContext) childFields_Decision(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4711,6 +5552,36 @@ func (ec *executionContext) childFields_FiguresEvent(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type FiguresEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_GrowthGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_GrowthGroup_key(ctx, field)
+	case "label":
+		return ec.fieldContext_GrowthGroup_label(ctx, field)
+	case "founded":
+		return ec.fieldContext_GrowthGroup_founded(ctx, field)
+	case "newMembers":
+		return ec.fieldContext_GrowthGroup_newMembers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GrowthGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_LeadBodyProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_LeadBodyProgress_key(ctx, field)
+	case "label":
+		return ec.fieldContext_LeadBodyProgress_label(ctx, field)
+	case "tasks":
+		return ec.fieldContext_LeadBodyProgress_tasks(ctx, field)
+	case "done":
+		return ec.fieldContext_LeadBodyProgress_done(ctx, field)
+	case "meanProgress":
+		return ec.fieldContext_LeadBodyProgress_meanProgress(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeadBodyProgress", field.Name)
+}
+
 func (ec *executionContext) childFields_Meeting(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4771,6 +5642,22 @@ func (ec *executionContext) childFields_MeetingConnection(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type MeetingConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_MeetingCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_MeetingCount_key(ctx, field)
+	case "label":
+		return ec.fieldContext_MeetingCount_label(ctx, field)
+	case "year":
+		return ec.fieldContext_MeetingCount_year(ctx, field)
+	case "kind":
+		return ec.fieldContext_MeetingCount_kind(ctx, field)
+	case "meetings":
+		return ec.fieldContext_MeetingCount_meetings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingCount", field.Name)
+}
+
 func (ec *executionContext) childFields_MeetingEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -4789,6 +5676,24 @@ func (ec *executionContext) childFields_MeetingEvent(ctx context.Context, field 
 		return ec.fieldContext_MeetingEvent_meeting(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type MeetingEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_MeetingStats(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "meetings":
+		return ec.fieldContext_MeetingStats_meetings(ctx, field)
+	case "byYearKind":
+		return ec.fieldContext_MeetingStats_byYearKind(ctx, field)
+	case "byBody":
+		return ec.fieldContext_MeetingStats_byBody(ctx, field)
+	case "byEnterprise":
+		return ec.fieldContext_MeetingStats_byEnterprise(ctx, field)
+	case "asOf":
+		return ec.fieldContext_MeetingStats_asOf(ctx, field)
+	case "sources":
+		return ec.fieldContext_MeetingStats_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MeetingStats", field.Name)
 }
 
 func (ec *executionContext) childFields_MembershipFigures(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5001,6 +5906,40 @@ func (ec *executionContext) childFields_PlanEdge(ctx context.Context, field grap
 		return ec.fieldContext_PlanEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PlanEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PlanProgress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "plan":
+		return ec.fieldContext_PlanProgress_plan(ctx, field)
+	case "tasks":
+		return ec.fieldContext_PlanProgress_tasks(ctx, field)
+	case "byStatus":
+		return ec.fieldContext_PlanProgress_byStatus(ctx, field)
+	case "byLeadBody":
+		return ec.fieldContext_PlanProgress_byLeadBody(ctx, field)
+	case "meanProgress":
+		return ec.fieldContext_PlanProgress_meanProgress(ctx, field)
+	case "weightedProgress":
+		return ec.fieldContext_PlanProgress_weightedProgress(ctx, field)
+	case "progress":
+		return ec.fieldContext_PlanProgress_progress(ctx, field)
+	case "today":
+		return ec.fieldContext_PlanProgress_today(ctx, field)
+	case "overdue":
+		return ec.fieldContext_PlanProgress_overdue(ctx, field)
+	case "overdueTasks":
+		return ec.fieldContext_PlanProgress_overdueTasks(ctx, field)
+	case "updated":
+		return ec.fieldContext_PlanProgress_updated(ctx, field)
+	case "updatedTasks":
+		return ec.fieldContext_PlanProgress_updatedTasks(ctx, field)
+	case "asOf":
+		return ec.fieldContext_PlanProgress_asOf(ctx, field)
+	case "sources":
+		return ec.fieldContext_PlanProgress_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PlanProgress", field.Name)
 }
 
 func (ec *executionContext) childFields_ProgressEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5317,6 +6256,28 @@ func (ec *executionContext) childFields_UnionConnection(ctx context.Context, fie
 	return nil, fmt.Errorf("no field named %q was found under type UnionConnection", field.Name)
 }
 
+func (ec *executionContext) childFields_UnionCoverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "groupBy":
+		return ec.fieldContext_UnionCoverage_groupBy(ctx, field)
+	case "period":
+		return ec.fieldContext_UnionCoverage_period(ctx, field)
+	case "groups":
+		return ec.fieldContext_UnionCoverage_groups(ctx, field)
+	case "total":
+		return ec.fieldContext_UnionCoverage_total(ctx, field)
+	case "membershipRate":
+		return ec.fieldContext_UnionCoverage_membershipRate(ctx, field)
+	case "courierMembershipRate":
+		return ec.fieldContext_UnionCoverage_courierMembershipRate(ctx, field)
+	case "asOf":
+		return ec.fieldContext_UnionCoverage_asOf(ctx, field)
+	case "sources":
+		return ec.fieldContext_UnionCoverage_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnionCoverage", field.Name)
+}
+
 func (ec *executionContext) childFields_UnionEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "cursor":
@@ -5325,6 +6286,32 @@ func (ec *executionContext) childFields_UnionEdge(ctx context.Context, field gra
 		return ec.fieldContext_UnionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type UnionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UnionGrowth(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_UnionGrowth_from(ctx, field)
+	case "to":
+		return ec.fieldContext_UnionGrowth_to(ctx, field)
+	case "founded":
+		return ec.fieldContext_UnionGrowth_founded(ctx, field)
+	case "newMembers":
+		return ec.fieldContext_UnionGrowth_newMembers(ctx, field)
+	case "counted":
+		return ec.fieldContext_UnionGrowth_counted(ctx, field)
+	case "unknownMembers":
+		return ec.fieldContext_UnionGrowth_unknownMembers(ctx, field)
+	case "byCity":
+		return ec.fieldContext_UnionGrowth_byCity(ctx, field)
+	case "foundedByKind":
+		return ec.fieldContext_UnionGrowth_foundedByKind(ctx, field)
+	case "asOf":
+		return ec.fieldContext_UnionGrowth_asOf(ctx, field)
+	case "sources":
+		return ec.fieldContext_UnionGrowth_sources(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UnionGrowth", field.Name)
 }
 
 func (ec *executionContext) childFields_Webhook(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6865,6 +7852,28 @@ func (ec *executionContext) field_Query_activities_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_activityStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (dashboard.ActivityGroup, error) {
+			return ec.unmarshalNActivityGroupBy2sanfangᚋinternalᚋdashboardᚐActivityGroup(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*model.DateRange, error) {
+			return ec.unmarshalODateRange2ᚖsanfangᚋgraphᚋmodelᚐDateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -6993,6 +8002,20 @@ func (ec *executionContext) field_Query_enterprises_args(ctx context.Context, ra
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_meetingStats_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*model.DateRange, error) {
+			return ec.unmarshalODateRange2ᚖsanfangᚋgraphᚋmodelᚐDateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_meetings_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7113,6 +8136,28 @@ func (ec *executionContext) field_Query_people_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_planProgress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "planId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["planId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "updatedIn",
+		func(ctx context.Context, v any) (*model.DateRange, error) {
+			return ec.unmarshalODateRange2ᚖsanfangᚋgraphᚋmodelᚐDateRange(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["updatedIn"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_plans_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -7218,6 +8263,80 @@ func (ec *executionContext) field_Query_tasks_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_unionCoverageTrend_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (dashboard.GroupBy, error) {
+			return ec.unmarshalNCoverageGroupBy2sanfangᚋinternalᚋdashboardᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_unionCoverage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) (dashboard.GroupBy, error) {
+			return ec.unmarshalNCoverageGroupBy2sanfangᚋinternalᚋdashboardᚐGroupBy(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_unionGrowth_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (time.Time, error) {
+			return ec.unmarshalNDate2timeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
 	return args, nil
 }
 
@@ -8247,6 +9366,153 @@ func (ec *executionContext) fieldContext_Activity_provenance(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _ActivityBucket_key(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActivityBucket_label(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "String")
+}
+
+func (ec *executionContext) _ActivityBucket_activities(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityBucket_participants(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityBucket_unknownParticipants(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_unknownParticipants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnknownParticipants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_unknownParticipants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityBucket", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ActivityBucket_task(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityBucket) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityBucket_task(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ActivityBucket().Task(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Task) graphql.Marshaler {
+			return ec.marshalOTask2ᚖsanfangᚋinternalᚋdomainᚐTask(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityBucket_task(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityBucket",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ActivityConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.Connection[domain.Activity]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8483,6 +9749,203 @@ func (ec *executionContext) fieldContext_ActivityEvent_activity(_ context.Contex
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ActivityStats_groupBy(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityStats_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dashboard.ActivityGroup) graphql.Marshaler {
+			return ec.marshalNActivityGroupBy2sanfangᚋinternalᚋdashboardᚐActivityGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityStats_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityStats", field, false, false, "ActivityGroupBy")
+}
+
+func (ec *executionContext) _ActivityStats_groups(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityStats_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dashboard.ActivityBucket) graphql.Marshaler {
+			return ec.marshalNActivityBucket2ᚕᚖsanfangᚋinternalᚋdashboardᚐActivityBucketᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityStats_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityStats_total(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityStats_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dashboard.ActivityBucket) graphql.Marshaler {
+			return ec.marshalNActivityBucket2ᚖsanfangᚋinternalᚋdashboardᚐActivityBucket(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityStats_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityBucket(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityStats_activities(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityStats_activities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Activities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dashboard.Datum) graphql.Marshaler {
+			return ec.marshalNDatum2ᚕsanfangᚋinternalᚋdashboardᚐDatumᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityStats_activities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Datum(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityStats_participants(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityStats_participants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participants, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dashboard.Datum) graphql.Marshaler {
+			return ec.marshalNDatum2ᚕsanfangᚋinternalᚋdashboardᚐDatumᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityStats_participants(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ActivityStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Datum(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ActivityStats_asOf(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityStats_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityStats_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityStats", field, false, false, "Time")
+}
+
+func (ec *executionContext) _ActivityStats_sources(ctx context.Context, field graphql.CollectedField, obj *dashboard.ActivityStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ActivityStats_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ActivityStats_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ActivityStats", field, false, false, "String")
 }
 
 func (ec *executionContext) _Actor_credentialId(ctx context.Context, field graphql.CollectedField, obj *domain.Actor) (ret graphql.Marshaler) {
@@ -8869,6 +10332,98 @@ func (ec *executionContext) fieldContext_AssociationMembership_provenance(_ cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Attendance_key(ctx context.Context, field graphql.CollectedField, obj *dashboard.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Attendance_label(ctx context.Context, field graphql.CollectedField, obj *dashboard.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Attendance_meetings(ctx context.Context, field graphql.CollectedField, obj *dashboard.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_meetings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meetings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_meetings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Attendance_entries(ctx context.Context, field graphql.CollectedField, obj *dashboard.Attendance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Attendance_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Attendance_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Attendance", field, false, false, "Int")
 }
 
 func (ec *executionContext) _AuditRecord_seq(ctx context.Context, field graphql.CollectedField, obj *domain.AuditRecord) (ret graphql.Marshaler) {
@@ -10112,6 +11667,328 @@ func (ec *executionContext) fieldContext_ChangeEvent_changedFields(_ context.Con
 	return graphql.NewScalarFieldContext("ChangeEvent", field, false, false, "String")
 }
 
+func (ec *executionContext) _CoverageGroup_key(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageGroup_label(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _CoverageGroup_enterprises(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_enterprises(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enterprises, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_enterprises(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_withUnion(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_withUnion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithUnion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_withUnion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_withoutUnion(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_withoutUnion(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WithoutUnion, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_withoutUnion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_unionisedRate(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_unionisedRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnionisedRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_unionisedRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageGroup_unions(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_unions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_unions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_reporting(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_reporting(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reporting, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_reporting(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_employees(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_employees(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Employees, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_employees(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_couriers(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_couriers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Couriers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_couriers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_members(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_courierMembers(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_courierMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CourierMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_courierMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoverageGroup_membershipRate(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_membershipRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembershipRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_membershipRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CoverageGroup_courierMembershipRate(ctx context.Context, field graphql.CollectedField, obj *dashboard.CoverageGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoverageGroup_courierMembershipRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CourierMembershipRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoverageGroup_courierMembershipRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoverageGroup", field, false, false, "Float")
+}
+
 func (ec *executionContext) _DashboardSignal_change(ctx context.Context, field graphql.CollectedField, obj *model.DashboardSignal) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10165,6 +12042,75 @@ func (ec *executionContext) _DashboardSignal_topics(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_DashboardSignal_topics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DashboardSignal", field, false, false, "DashboardTopic")
+}
+
+func (ec *executionContext) _Datum_key(ctx context.Context, field graphql.CollectedField, obj *dashboard.Datum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Datum_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Datum_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Datum", field, false, false, "String")
+}
+
+func (ec *executionContext) _Datum_label(ctx context.Context, field graphql.CollectedField, obj *dashboard.Datum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Datum_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Datum_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Datum", field, false, false, "String")
+}
+
+func (ec *executionContext) _Datum_value(ctx context.Context, field graphql.CollectedField, obj *dashboard.Datum) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Datum_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Datum_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Datum", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Decision_text(ctx context.Context, field graphql.CollectedField, obj *domain.Decision) (ret graphql.Marshaler) {
@@ -11553,6 +13499,213 @@ func (ec *executionContext) fieldContext_FiguresEvent_membershipFigures(_ contex
 	return fc, nil
 }
 
+func (ec *executionContext) _GrowthGroup_key(ctx context.Context, field graphql.CollectedField, obj *dashboard.GrowthGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GrowthGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GrowthGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GrowthGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _GrowthGroup_label(ctx context.Context, field graphql.CollectedField, obj *dashboard.GrowthGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GrowthGroup_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GrowthGroup_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GrowthGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _GrowthGroup_founded(ctx context.Context, field graphql.CollectedField, obj *dashboard.GrowthGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GrowthGroup_founded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Founded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GrowthGroup_founded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GrowthGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GrowthGroup_newMembers(ctx context.Context, field graphql.CollectedField, obj *dashboard.GrowthGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GrowthGroup_newMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GrowthGroup_newMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GrowthGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadBodyProgress_key(ctx context.Context, field graphql.CollectedField, obj *dashboard.LeadBodyProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadBodyProgress_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadBodyProgress_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadBodyProgress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadBodyProgress_label(ctx context.Context, field graphql.CollectedField, obj *dashboard.LeadBodyProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadBodyProgress_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadBodyProgress_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadBodyProgress", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeadBodyProgress_tasks(ctx context.Context, field graphql.CollectedField, obj *dashboard.LeadBodyProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadBodyProgress_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadBodyProgress_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadBodyProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadBodyProgress_done(ctx context.Context, field graphql.CollectedField, obj *dashboard.LeadBodyProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadBodyProgress_done(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Done, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeadBodyProgress_done(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadBodyProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeadBodyProgress_meanProgress(ctx context.Context, field graphql.CollectedField, obj *dashboard.LeadBodyProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeadBodyProgress_meanProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanProgress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LeadBodyProgress_meanProgress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeadBodyProgress", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Meeting_id(ctx context.Context, field graphql.CollectedField, obj *domain.Meeting) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12237,6 +14390,121 @@ func (ec *executionContext) fieldContext_MeetingConnection_totalCount(_ context.
 	return graphql.NewScalarFieldContext("MeetingConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _MeetingCount_key(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingCount_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingCount_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MeetingCount_label(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingCount_label(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Label, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingCount_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _MeetingCount_year(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingCount_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingCount_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MeetingCount_kind(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.MeetingKind) graphql.Marshaler {
+			return ec.marshalNMeetingKind2sanfangᚋinternalᚋdomainᚐMeetingKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingCount", field, false, false, "MeetingKind")
+}
+
+func (ec *executionContext) _MeetingCount_meetings(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingCount_meetings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meetings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingCount_meetings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _MeetingEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *store.Edge[domain.Meeting]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12354,6 +14622,171 @@ func (ec *executionContext) fieldContext_MeetingEvent_meeting(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _MeetingStats_meetings(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingStats_meetings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Meetings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingStats_meetings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingStats", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MeetingStats_byYearKind(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingStats_byYearKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByYearKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dashboard.MeetingCount) graphql.Marshaler {
+			return ec.marshalNMeetingCount2ᚕᚖsanfangᚋinternalᚋdashboardᚐMeetingCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingStats_byYearKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeetingStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeetingCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeetingStats_byBody(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingStats_byBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByBody, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dashboard.Attendance) graphql.Marshaler {
+			return ec.marshalNAttendance2ᚕᚖsanfangᚋinternalᚋdashboardᚐAttendanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingStats_byBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeetingStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attendance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeetingStats_byEnterprise(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingStats_byEnterprise(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByEnterprise, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dashboard.Attendance) graphql.Marshaler {
+			return ec.marshalNAttendance2ᚕᚖsanfangᚋinternalᚋdashboardᚐAttendanceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingStats_byEnterprise(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MeetingStats",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Attendance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MeetingStats_asOf(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingStats_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingStats_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingStats", field, false, false, "Time")
+}
+
+func (ec *executionContext) _MeetingStats_sources(ctx context.Context, field graphql.CollectedField, obj *dashboard.MeetingStats) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MeetingStats_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MeetingStats_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MeetingStats", field, false, false, "String")
 }
 
 func (ec *executionContext) _MembershipFigures_id(ctx context.Context, field graphql.CollectedField, obj *domain.MembershipFigures) (ret graphql.Marshaler) {
@@ -15958,6 +18391,373 @@ func (ec *executionContext) fieldContext_PlanEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _PlanProgress_plan(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_plan(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlanProgress().Plan(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *domain.Plan) graphql.Marshaler {
+			return ec.marshalNPlan2ᚖsanfangᚋinternalᚋdomainᚐPlan(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_plan(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanProgress",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Plan(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanProgress_tasks(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_tasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tasks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_tasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanProgress_byStatus(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_byStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dashboard.Datum) graphql.Marshaler {
+			return ec.marshalNDatum2ᚕsanfangᚋinternalᚋdashboardᚐDatumᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_byStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Datum(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanProgress_byLeadBody(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_byLeadBody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByLeadBody, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dashboard.LeadBodyProgress) graphql.Marshaler {
+			return ec.marshalNLeadBodyProgress2ᚕᚖsanfangᚋinternalᚋdashboardᚐLeadBodyProgressᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_byLeadBody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanProgress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeadBodyProgress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanProgress_meanProgress(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_meanProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MeanProgress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_meanProgress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanProgress", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanProgress_weightedProgress(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_weightedProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeightedProgress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_weightedProgress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanProgress", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanProgress_progress(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_progress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Progress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_progress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanProgress", field, false, false, "Float")
+}
+
+func (ec *executionContext) _PlanProgress_today(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_today(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Today, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_today(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanProgress", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PlanProgress_overdue(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_overdue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Overdue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_overdue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanProgress_overdueTasks(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_overdueTasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlanProgress().OverdueTasks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚕᚖsanfangᚋinternalᚋdomainᚐTaskᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_overdueTasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanProgress",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanProgress_updated(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_updated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Updated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanProgress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PlanProgress_updatedTasks(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_updatedTasks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PlanProgress().UpdatedTasks(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*domain.Task) graphql.Marshaler {
+			return ec.marshalNTask2ᚕᚖsanfangᚋinternalᚋdomainᚐTaskᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_updatedTasks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PlanProgress",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Task(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlanProgress_asOf(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanProgress", field, false, false, "Time")
+}
+
+func (ec *executionContext) _PlanProgress_sources(ctx context.Context, field graphql.CollectedField, obj *dashboard.PlanProgress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlanProgress_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlanProgress_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlanProgress", field, false, false, "String")
+}
+
 func (ec *executionContext) _ProgressEvent_change(ctx context.Context, field graphql.CollectedField, obj *model.ProgressEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17213,6 +20013,270 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_planProgress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_planProgress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PlanProgress(ctx, fc.Args["planId"].(string), fc.Args["updatedIn"].(*model.DateRange))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dashboard.PlanProgress) graphql.Marshaler {
+			return ec.marshalNPlanProgress2ᚖsanfangᚋinternalᚋdashboardᚐPlanProgress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_planProgress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PlanProgress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_planProgress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_unionCoverage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unionCoverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UnionCoverage(ctx, fc.Args["groupBy"].(dashboard.GroupBy), fc.Args["period"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dashboard.Coverage) graphql.Marshaler {
+			return ec.marshalNUnionCoverage2ᚖsanfangᚋinternalᚋdashboardᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unionCoverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnionCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_unionCoverage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_unionCoverageTrend(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unionCoverageTrend(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UnionCoverageTrend(ctx, fc.Args["groupBy"].(dashboard.GroupBy), fc.Args["from"].(string), fc.Args["to"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dashboard.Coverage) graphql.Marshaler {
+			return ec.marshalNUnionCoverage2ᚕᚖsanfangᚋinternalᚋdashboardᚐCoverageᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unionCoverageTrend(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnionCoverage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_unionCoverageTrend_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_unionGrowth(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_unionGrowth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().UnionGrowth(ctx, fc.Args["from"].(time.Time), fc.Args["to"].(time.Time))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dashboard.Growth) graphql.Marshaler {
+			return ec.marshalNUnionGrowth2ᚖsanfangᚋinternalᚋdashboardᚐGrowth(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_unionGrowth(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UnionGrowth(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_unionGrowth_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_activityStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_activityStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ActivityStats(ctx, fc.Args["groupBy"].(dashboard.ActivityGroup), fc.Args["period"].(*model.DateRange))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dashboard.ActivityStats) graphql.Marshaler {
+			return ec.marshalNActivityStats2ᚖsanfangᚋinternalᚋdashboardᚐActivityStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_activityStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ActivityStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_activityStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_meetingStats(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_meetingStats(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MeetingStats(ctx, fc.Args["period"].(*model.DateRange))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dashboard.MeetingStats) graphql.Marshaler {
+			return ec.marshalNMeetingStats2ᚖsanfangᚋinternalᚋdashboardᚐMeetingStats(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_meetingStats(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MeetingStats(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_meetingStats_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20052,6 +23116,226 @@ func (ec *executionContext) fieldContext_UnionConnection_totalCount(_ context.Co
 	return graphql.NewScalarFieldContext("UnionConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _UnionCoverage_groupBy(ctx context.Context, field graphql.CollectedField, obj *dashboard.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionCoverage_groupBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GroupBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v dashboard.GroupBy) graphql.Marshaler {
+			return ec.marshalNCoverageGroupBy2sanfangᚋinternalᚋdashboardᚐGroupBy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionCoverage_groupBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionCoverage", field, false, false, "CoverageGroupBy")
+}
+
+func (ec *executionContext) _UnionCoverage_period(ctx context.Context, field graphql.CollectedField, obj *dashboard.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionCoverage_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionCoverage_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionCoverage", field, false, false, "String")
+}
+
+func (ec *executionContext) _UnionCoverage_groups(ctx context.Context, field graphql.CollectedField, obj *dashboard.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionCoverage_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dashboard.CoverageGroup) graphql.Marshaler {
+			return ec.marshalNCoverageGroup2ᚕᚖsanfangᚋinternalᚋdashboardᚐCoverageGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionCoverage_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnionCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnionCoverage_total(ctx context.Context, field graphql.CollectedField, obj *dashboard.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionCoverage_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *dashboard.CoverageGroup) graphql.Marshaler {
+			return ec.marshalNCoverageGroup2ᚖsanfangᚋinternalᚋdashboardᚐCoverageGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionCoverage_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnionCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoverageGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnionCoverage_membershipRate(ctx context.Context, field graphql.CollectedField, obj *dashboard.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionCoverage_membershipRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MembershipRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dashboard.Datum) graphql.Marshaler {
+			return ec.marshalNDatum2ᚕsanfangᚋinternalᚋdashboardᚐDatumᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionCoverage_membershipRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnionCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Datum(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnionCoverage_courierMembershipRate(ctx context.Context, field graphql.CollectedField, obj *dashboard.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionCoverage_courierMembershipRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CourierMembershipRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dashboard.Datum) graphql.Marshaler {
+			return ec.marshalNDatum2ᚕsanfangᚋinternalᚋdashboardᚐDatumᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionCoverage_courierMembershipRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnionCoverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Datum(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnionCoverage_asOf(ctx context.Context, field graphql.CollectedField, obj *dashboard.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionCoverage_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnionCoverage_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionCoverage", field, false, false, "Time")
+}
+
+func (ec *executionContext) _UnionCoverage_sources(ctx context.Context, field graphql.CollectedField, obj *dashboard.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionCoverage_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionCoverage_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionCoverage", field, false, false, "String")
+}
+
 func (ec *executionContext) _UnionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *store.Edge[domain.Union]) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -20105,6 +23389,254 @@ func (ec *executionContext) fieldContext_UnionEdge_node(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UnionGrowth_from(ctx context.Context, field graphql.CollectedField, obj *dashboard.Growth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionGrowth_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionGrowth_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionGrowth", field, false, false, "Date")
+}
+
+func (ec *executionContext) _UnionGrowth_to(ctx context.Context, field graphql.CollectedField, obj *dashboard.Growth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionGrowth_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionGrowth_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionGrowth", field, false, false, "Date")
+}
+
+func (ec *executionContext) _UnionGrowth_founded(ctx context.Context, field graphql.CollectedField, obj *dashboard.Growth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionGrowth_founded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Founded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionGrowth_founded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionGrowth", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnionGrowth_newMembers(ctx context.Context, field graphql.CollectedField, obj *dashboard.Growth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionGrowth_newMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionGrowth_newMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionGrowth", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnionGrowth_counted(ctx context.Context, field graphql.CollectedField, obj *dashboard.Growth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionGrowth_counted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionGrowth_counted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionGrowth", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnionGrowth_unknownMembers(ctx context.Context, field graphql.CollectedField, obj *dashboard.Growth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionGrowth_unknownMembers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnknownMembers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionGrowth_unknownMembers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionGrowth", field, false, false, "Int")
+}
+
+func (ec *executionContext) _UnionGrowth_byCity(ctx context.Context, field graphql.CollectedField, obj *dashboard.Growth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionGrowth_byCity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ByCity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*dashboard.GrowthGroup) graphql.Marshaler {
+			return ec.marshalNGrowthGroup2ᚕᚖsanfangᚋinternalᚋdashboardᚐGrowthGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionGrowth_byCity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnionGrowth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GrowthGroup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnionGrowth_foundedByKind(ctx context.Context, field graphql.CollectedField, obj *dashboard.Growth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionGrowth_foundedByKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundedByKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []dashboard.Datum) graphql.Marshaler {
+			return ec.marshalNDatum2ᚕsanfangᚋinternalᚋdashboardᚐDatumᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionGrowth_foundedByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "UnionGrowth",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Datum(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _UnionGrowth_asOf(ctx context.Context, field graphql.CollectedField, obj *dashboard.Growth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionGrowth_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UnionGrowth_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionGrowth", field, false, false, "Time")
+}
+
+func (ec *executionContext) _UnionGrowth_sources(ctx context.Context, field graphql.CollectedField, obj *dashboard.Growth) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UnionGrowth_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UnionGrowth_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UnionGrowth", field, false, false, "String")
 }
 
 func (ec *executionContext) _Webhook_id(ctx context.Context, field graphql.CollectedField, obj *webhook.Subscription) (ret graphql.Marshaler) {
@@ -22610,6 +26142,55 @@ func (ec *executionContext) unmarshalInputChangeFilter(ctx context.Context, obj 
 func UnmarshalChangeFilter(ctx context.Context, raw any) (model.ChangeFilter, error) {
 	var out model.ChangeFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ChangeFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDateRange(ctx context.Context, obj any) (model.DateRange, error) {
+	var it model.DateRange
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDateRange unmarshals raw into the DateRange input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDateRange(ctx context.Context, raw any) (model.DateRange, error) {
+	var out model.DateRange
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DateRange", raw, &out)
 	return out, err
 }
 
@@ -25770,6 +29351,65 @@ func (ec *executionContext) _Activity(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var activityBucketImplementors = []string{"ActivityBucket"}
+
+func (ec *executionContext) _ActivityBucket(ctx context.Context, sel ast.SelectionSet, obj *dashboard.ActivityBucket) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityBucketImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityBucket")
+		case "key":
+			out.Values[i] = ec._ActivityBucket_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "label":
+			out.Values[i] = ec._ActivityBucket_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "activities":
+			out.Values[i] = ec._ActivityBucket_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "participants":
+			out.Values[i] = ec._ActivityBucket_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unknownParticipants":
+			out.Values[i] = ec._ActivityBucket_unknownParticipants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "task":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ActivityBucket_task(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var activityConnectionImplementors = []string{"ActivityConnection"}
 
 func (ec *executionContext) _ActivityConnection(ctx context.Context, sel ast.SelectionSet, obj *model.Connection[domain.Activity]) graphql.Marshaler {
@@ -25876,6 +29516,69 @@ func (ec *executionContext) _ActivityEvent(ctx context.Context, sel ast.Selectio
 		case "activity":
 			out.Values[i] = ec._ActivityEvent_activity(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var activityStatsImplementors = []string{"ActivityStats"}
+
+func (ec *executionContext) _ActivityStats(ctx context.Context, sel ast.SelectionSet, obj *dashboard.ActivityStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, activityStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ActivityStats")
+		case "groupBy":
+			out.Values[i] = ec._ActivityStats_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._ActivityStats_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._ActivityStats_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "activities":
+			out.Values[i] = ec._ActivityStats_activities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "participants":
+			out.Values[i] = ec._ActivityStats_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._ActivityStats_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._ActivityStats_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -26043,6 +29746,54 @@ func (ec *executionContext) _AssociationMembership(ctx context.Context, sel ast.
 			out.Values[i] = ec._AssociationMembership_provenance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var attendanceImplementors = []string{"Attendance"}
+
+func (ec *executionContext) _Attendance(ctx context.Context, sel ast.SelectionSet, obj *dashboard.Attendance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, attendanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Attendance")
+		case "key":
+			out.Values[i] = ec._Attendance_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._Attendance_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meetings":
+			out.Values[i] = ec._Attendance_meetings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entries":
+			out.Values[i] = ec._Attendance_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -26470,6 +30221,104 @@ func (ec *executionContext) _ChangeEvent(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var coverageGroupImplementors = []string{"CoverageGroup"}
+
+func (ec *executionContext) _CoverageGroup(ctx context.Context, sel ast.SelectionSet, obj *dashboard.CoverageGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoverageGroup")
+		case "key":
+			out.Values[i] = ec._CoverageGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._CoverageGroup_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "enterprises":
+			out.Values[i] = ec._CoverageGroup_enterprises(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withUnion":
+			out.Values[i] = ec._CoverageGroup_withUnion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "withoutUnion":
+			out.Values[i] = ec._CoverageGroup_withoutUnion(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unionisedRate":
+			out.Values[i] = ec._CoverageGroup_unionisedRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unions":
+			out.Values[i] = ec._CoverageGroup_unions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reporting":
+			out.Values[i] = ec._CoverageGroup_reporting(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "employees":
+			out.Values[i] = ec._CoverageGroup_employees(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "couriers":
+			out.Values[i] = ec._CoverageGroup_couriers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "members":
+			out.Values[i] = ec._CoverageGroup_members(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "courierMembers":
+			out.Values[i] = ec._CoverageGroup_courierMembers(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "membershipRate":
+			out.Values[i] = ec._CoverageGroup_membershipRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "courierMembershipRate":
+			out.Values[i] = ec._CoverageGroup_courierMembershipRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var dashboardSignalImplementors = []string{"DashboardSignal"}
 
 func (ec *executionContext) _DashboardSignal(ctx context.Context, sel ast.SelectionSet, obj *model.DashboardSignal) graphql.Marshaler {
@@ -26489,6 +30338,49 @@ func (ec *executionContext) _DashboardSignal(ctx context.Context, sel ast.Select
 		case "topics":
 			out.Values[i] = ec._DashboardSignal_topics(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var datumImplementors = []string{"Datum"}
+
+func (ec *executionContext) _Datum(ctx context.Context, sel ast.SelectionSet, obj *dashboard.Datum) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datumImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Datum")
+		case "key":
+			out.Values[i] = ec._Datum_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._Datum_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._Datum_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -27011,6 +30903,107 @@ func (ec *executionContext) _FiguresEvent(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var growthGroupImplementors = []string{"GrowthGroup"}
+
+func (ec *executionContext) _GrowthGroup(ctx context.Context, sel ast.SelectionSet, obj *dashboard.GrowthGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, growthGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GrowthGroup")
+		case "key":
+			out.Values[i] = ec._GrowthGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._GrowthGroup_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "founded":
+			out.Values[i] = ec._GrowthGroup_founded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newMembers":
+			out.Values[i] = ec._GrowthGroup_newMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leadBodyProgressImplementors = []string{"LeadBodyProgress"}
+
+func (ec *executionContext) _LeadBodyProgress(ctx context.Context, sel ast.SelectionSet, obj *dashboard.LeadBodyProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leadBodyProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeadBodyProgress")
+		case "key":
+			out.Values[i] = ec._LeadBodyProgress_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._LeadBodyProgress_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tasks":
+			out.Values[i] = ec._LeadBodyProgress_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "done":
+			out.Values[i] = ec._LeadBodyProgress_done(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meanProgress":
+			out.Values[i] = ec._LeadBodyProgress_meanProgress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var meetingImplementors = []string{"Meeting", "Node", "_Entity"}
 
 func (ec *executionContext) _Meeting(ctx context.Context, sel ast.SelectionSet, obj *domain.Meeting) graphql.Marshaler {
@@ -27194,6 +31187,59 @@ func (ec *executionContext) _MeetingConnection(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var meetingCountImplementors = []string{"MeetingCount"}
+
+func (ec *executionContext) _MeetingCount(ctx context.Context, sel ast.SelectionSet, obj *dashboard.MeetingCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, meetingCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeetingCount")
+		case "key":
+			out.Values[i] = ec._MeetingCount_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "label":
+			out.Values[i] = ec._MeetingCount_label(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "year":
+			out.Values[i] = ec._MeetingCount_year(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._MeetingCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "meetings":
+			out.Values[i] = ec._MeetingCount_meetings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var meetingEdgeImplementors = []string{"MeetingEdge"}
 
 func (ec *executionContext) _MeetingEdge(ctx context.Context, sel ast.SelectionSet, obj *store.Edge[domain.Meeting]) graphql.Marshaler {
@@ -27251,6 +31297,64 @@ func (ec *executionContext) _MeetingEvent(ctx context.Context, sel ast.Selection
 		case "meeting":
 			out.Values[i] = ec._MeetingEvent_meeting(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var meetingStatsImplementors = []string{"MeetingStats"}
+
+func (ec *executionContext) _MeetingStats(ctx context.Context, sel ast.SelectionSet, obj *dashboard.MeetingStats) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, meetingStatsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MeetingStats")
+		case "meetings":
+			out.Values[i] = ec._MeetingStats_meetings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byYearKind":
+			out.Values[i] = ec._MeetingStats_byYearKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byBody":
+			out.Values[i] = ec._MeetingStats_byBody(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byEnterprise":
+			out.Values[i] = ec._MeetingStats_byEnterprise(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._MeetingStats_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._MeetingStats_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -28284,6 +32388,107 @@ func (ec *executionContext) _PlanEdge(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var planProgressImplementors = []string{"PlanProgress"}
+
+func (ec *executionContext) _PlanProgress(ctx context.Context, sel ast.SelectionSet, obj *dashboard.PlanProgress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, planProgressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlanProgress")
+		case "plan":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlanProgress_plan(ctx, field, obj)
+				})
+		case "tasks":
+			out.Values[i] = ec._PlanProgress_tasks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byStatus":
+			out.Values[i] = ec._PlanProgress_byStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "byLeadBody":
+			out.Values[i] = ec._PlanProgress_byLeadBody(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "meanProgress":
+			out.Values[i] = ec._PlanProgress_meanProgress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "weightedProgress":
+			out.Values[i] = ec._PlanProgress_weightedProgress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "progress":
+			out.Values[i] = ec._PlanProgress_progress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "today":
+			out.Values[i] = ec._PlanProgress_today(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdue":
+			out.Values[i] = ec._PlanProgress_overdue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdueTasks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlanProgress_overdueTasks(ctx, field, obj)
+				})
+		case "updated":
+			out.Values[i] = ec._PlanProgress_updated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "updatedTasks":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PlanProgress_updatedTasks(ctx, field, obj)
+				})
+		case "asOf":
+			out.Values[i] = ec._PlanProgress_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sources":
+			out.Values[i] = ec._PlanProgress_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var progressEventImplementors = []string{"ProgressEvent"}
 
 func (ec *executionContext) _ProgressEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ProgressEvent) graphql.Marshaler {
@@ -28679,6 +32884,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
+				})
+		case "planProgress":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_planProgress(ctx, field)
+				})
+		case "unionCoverage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unionCoverage(ctx, field)
+				})
+		case "unionCoverageTrend":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unionCoverageTrend(ctx, field)
+				})
+		case "unionGrowth":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_unionGrowth(ctx, field)
+				})
+		case "activityStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_activityStats(ctx, field)
+				})
+		case "meetingStats":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_meetingStats(ctx, field)
 				})
 		case "webhooks":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -29528,6 +33769,74 @@ func (ec *executionContext) _UnionConnection(ctx context.Context, sel ast.Select
 	return out
 }
 
+var unionCoverageImplementors = []string{"UnionCoverage"}
+
+func (ec *executionContext) _UnionCoverage(ctx context.Context, sel ast.SelectionSet, obj *dashboard.Coverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unionCoverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnionCoverage")
+		case "groupBy":
+			out.Values[i] = ec._UnionCoverage_groupBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "period":
+			out.Values[i] = ec._UnionCoverage_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._UnionCoverage_groups(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._UnionCoverage_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "membershipRate":
+			out.Values[i] = ec._UnionCoverage_membershipRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "courierMembershipRate":
+			out.Values[i] = ec._UnionCoverage_courierMembershipRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._UnionCoverage_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._UnionCoverage_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var unionEdgeImplementors = []string{"UnionEdge"}
 
 func (ec *executionContext) _UnionEdge(ctx context.Context, sel ast.SelectionSet, obj *store.Edge[domain.Union]) graphql.Marshaler {
@@ -29546,6 +33855,84 @@ func (ec *executionContext) _UnionEdge(ctx context.Context, sel ast.SelectionSet
 			}
 		case "node":
 			out.Values[i] = ec._UnionEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var unionGrowthImplementors = []string{"UnionGrowth"}
+
+func (ec *executionContext) _UnionGrowth(ctx context.Context, sel ast.SelectionSet, obj *dashboard.Growth) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, unionGrowthImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UnionGrowth")
+		case "from":
+			out.Values[i] = ec._UnionGrowth_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._UnionGrowth_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "founded":
+			out.Values[i] = ec._UnionGrowth_founded(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newMembers":
+			out.Values[i] = ec._UnionGrowth_newMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counted":
+			out.Values[i] = ec._UnionGrowth_counted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknownMembers":
+			out.Values[i] = ec._UnionGrowth_unknownMembers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "byCity":
+			out.Values[i] = ec._UnionGrowth_byCity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "foundedByKind":
+			out.Values[i] = ec._UnionGrowth_foundedByKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._UnionGrowth_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sources":
+			out.Values[i] = ec._UnionGrowth_sources(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -30247,6 +34634,30 @@ func (ec *executionContext) marshalNActivity2ᚖsanfangᚋinternalᚋdomainᚐAc
 	return ec._Activity(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNActivityBucket2ᚕᚖsanfangᚋinternalᚋdashboardᚐActivityBucketᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.ActivityBucket) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNActivityBucket2ᚖsanfangᚋinternalᚋdashboardᚐActivityBucket(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNActivityBucket2ᚖsanfangᚋinternalᚋdashboardᚐActivityBucket(ctx context.Context, sel ast.SelectionSet, v *dashboard.ActivityBucket) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivityBucket!")
+		return graphql.Null
+	}
+	return ec._ActivityBucket(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNActivityByIDsInput2ᚕᚖsanfangᚋgraphᚋmodelᚐActivityByIDsInput(ctx context.Context, v any) ([]*model.ActivityByIDsInput, error) {
 	vSlice := graphql.CoerceList(v)
 	var err error
@@ -30295,6 +34706,21 @@ func (ec *executionContext) marshalNActivityEvent2ᚖsanfangᚋgraphᚋmodelᚐA
 		return graphql.Null
 	}
 	return ec._ActivityEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNActivityGroupBy2sanfangᚋinternalᚋdashboardᚐActivityGroup(ctx context.Context, v any) (dashboard.ActivityGroup, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := dashboard.ActivityGroup(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNActivityGroupBy2sanfangᚋinternalᚋdashboardᚐActivityGroup(ctx context.Context, sel ast.SelectionSet, v dashboard.ActivityGroup) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ActivityGroupBy!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNActivityInput2sanfangᚋgraphᚋmodelᚐActivityInput(ctx context.Context, v any) (model.ActivityInput, error) {
@@ -30356,6 +34782,14 @@ func (ec *executionContext) unmarshalNActivityPatch2sanfangᚋgraphᚋmodelᚐAc
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNActivityStats2ᚖsanfangᚋinternalᚋdashboardᚐActivityStats(ctx context.Context, sel ast.SelectionSet, v *dashboard.ActivityStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ActivityStats!")
+		return graphql.Null
+	}
+	return ec._ActivityStats(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNActor2sanfangᚋinternalᚋdomainᚐActor(ctx context.Context, sel ast.SelectionSet, v domain.Actor) graphql.Marshaler {
 	return ec._Actor(ctx, sel, &v)
 }
@@ -30404,6 +34838,30 @@ func (ec *executionContext) unmarshalNAssociationMembershipInput2sanfangᚋgraph
 func (ec *executionContext) unmarshalNAssociationMembershipPatch2sanfangᚋgraphᚋmodelᚐAssociationMembershipPatch(ctx context.Context, v any) (model.AssociationMembershipPatch, error) {
 	res, err := ec.unmarshalInputAssociationMembershipPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAttendance2ᚕᚖsanfangᚋinternalᚋdashboardᚐAttendanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.Attendance) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAttendance2ᚖsanfangᚋinternalᚋdashboardᚐAttendance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAttendance2ᚖsanfangᚋinternalᚋdashboardᚐAttendance(ctx context.Context, sel ast.SelectionSet, v *dashboard.Attendance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Attendance!")
+		return graphql.Null
+	}
+	return ec._Attendance(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNAuditRecord2ᚕᚖsanfangᚋinternalᚋdomainᚐAuditRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.AuditRecord) graphql.Marshaler {
@@ -30586,6 +35044,45 @@ func (ec *executionContext) marshalNChangeEvent2ᚖsanfangᚋgraphᚋmodelᚐCha
 	return ec._ChangeEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCoverageGroup2ᚕᚖsanfangᚋinternalᚋdashboardᚐCoverageGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.CoverageGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCoverageGroup2ᚖsanfangᚋinternalᚋdashboardᚐCoverageGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCoverageGroup2ᚖsanfangᚋinternalᚋdashboardᚐCoverageGroup(ctx context.Context, sel ast.SelectionSet, v *dashboard.CoverageGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoverageGroup!")
+		return graphql.Null
+	}
+	return ec._CoverageGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCoverageGroupBy2sanfangᚋinternalᚋdashboardᚐGroupBy(ctx context.Context, v any) (dashboard.GroupBy, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := dashboard.GroupBy(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCoverageGroupBy2sanfangᚋinternalᚋdashboardᚐGroupBy(ctx context.Context, sel ast.SelectionSet, v dashboard.GroupBy) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CoverageGroupBy!")
+	}
+	return res
+}
+
 func (ec *executionContext) marshalNDashboardSignal2ᚖsanfangᚋgraphᚋmodelᚐDashboardSignal(ctx context.Context, sel ast.SelectionSet, v *model.DashboardSignal) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "DashboardSignal!")
@@ -30646,6 +35143,26 @@ func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNDatum2sanfangᚋinternalᚋdashboardᚐDatum(ctx context.Context, sel ast.SelectionSet, v dashboard.Datum) graphql.Marshaler {
+	return ec._Datum(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNDatum2ᚕsanfangᚋinternalᚋdashboardᚐDatumᚄ(ctx context.Context, sel ast.SelectionSet, v []dashboard.Datum) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDatum2sanfangᚋinternalᚋdashboardᚐDatum(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNDecision2sanfangᚋinternalᚋdomainᚐDecision(ctx context.Context, sel ast.SelectionSet, v domain.Decision) graphql.Marshaler {
@@ -30890,6 +35407,30 @@ func (ec *executionContext) marshalNFiguresEvent2ᚖsanfangᚋgraphᚋmodelᚐFi
 	return ec._FiguresEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNGrowthGroup2ᚕᚖsanfangᚋinternalᚋdashboardᚐGrowthGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.GrowthGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGrowthGroup2ᚖsanfangᚋinternalᚋdashboardᚐGrowthGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNGrowthGroup2ᚖsanfangᚋinternalᚋdashboardᚐGrowthGroup(ctx context.Context, sel ast.SelectionSet, v *dashboard.GrowthGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GrowthGroup!")
+		return graphql.Null
+	}
+	return ec._GrowthGroup(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30947,6 +35488,30 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNLeadBodyProgress2ᚕᚖsanfangᚋinternalᚋdashboardᚐLeadBodyProgressᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.LeadBodyProgress) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeadBodyProgress2ᚖsanfangᚋinternalᚋdashboardᚐLeadBodyProgress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeadBodyProgress2ᚖsanfangᚋinternalᚋdashboardᚐLeadBodyProgress(ctx context.Context, sel ast.SelectionSet, v *dashboard.LeadBodyProgress) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeadBodyProgress!")
+		return graphql.Null
+	}
+	return ec._LeadBodyProgress(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNMeeting2ᚕᚖsanfangᚋinternalᚋdomainᚐMeetingᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.Meeting) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -30991,6 +35556,30 @@ func (ec *executionContext) marshalNMeetingConnection2ᚖsanfangᚋgraphᚋmodel
 		return graphql.Null
 	}
 	return ec._MeetingConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNMeetingCount2ᚕᚖsanfangᚋinternalᚋdashboardᚐMeetingCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.MeetingCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMeetingCount2ᚖsanfangᚋinternalᚋdashboardᚐMeetingCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMeetingCount2ᚖsanfangᚋinternalᚋdashboardᚐMeetingCount(ctx context.Context, sel ast.SelectionSet, v *dashboard.MeetingCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MeetingCount!")
+		return graphql.Null
+	}
+	return ec._MeetingCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMeetingEdge2sanfangᚋinternalᚋstoreᚐEdge(ctx context.Context, sel ast.SelectionSet, v store.Edge[domain.Meeting]) graphql.Marshaler {
@@ -31059,6 +35648,14 @@ func (ec *executionContext) marshalNMeetingOrderField2sanfangᚋinternalᚋdomai
 func (ec *executionContext) unmarshalNMeetingPatch2sanfangᚋgraphᚋmodelᚐMeetingPatch(ctx context.Context, v any) (model.MeetingPatch, error) {
 	res, err := ec.unmarshalInputMeetingPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeetingStats2ᚖsanfangᚋinternalᚋdashboardᚐMeetingStats(ctx context.Context, sel ast.SelectionSet, v *dashboard.MeetingStats) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MeetingStats!")
+		return graphql.Null
+	}
+	return ec._MeetingStats(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNMembershipFigures2ᚕᚖsanfangᚋinternalᚋdomainᚐMembershipFiguresᚄ(ctx context.Context, sel ast.SelectionSet, v []*domain.MembershipFigures) graphql.Marshaler {
@@ -31435,6 +36032,14 @@ func (ec *executionContext) marshalNPlanOrderField2sanfangᚋinternalᚋdomain�
 func (ec *executionContext) unmarshalNPlanPatch2sanfangᚋgraphᚋmodelᚐPlanPatch(ctx context.Context, v any) (model.PlanPatch, error) {
 	res, err := ec.unmarshalInputPlanPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPlanProgress2ᚖsanfangᚋinternalᚋdashboardᚐPlanProgress(ctx context.Context, sel ast.SelectionSet, v *dashboard.PlanProgress) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PlanProgress!")
+		return graphql.Null
+	}
+	return ec._PlanProgress(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNPlanStatus2sanfangᚋinternalᚋdomainᚐPlanStatus(ctx context.Context, v any) (domain.PlanStatus, error) {
@@ -31903,6 +36508,30 @@ func (ec *executionContext) marshalNUnionConnection2ᚖsanfangᚋgraphᚋmodel�
 	return ec._UnionConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNUnionCoverage2ᚕᚖsanfangᚋinternalᚋdashboardᚐCoverageᚄ(ctx context.Context, sel ast.SelectionSet, v []*dashboard.Coverage) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUnionCoverage2ᚖsanfangᚋinternalᚋdashboardᚐCoverage(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUnionCoverage2ᚖsanfangᚋinternalᚋdashboardᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *dashboard.Coverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnionCoverage!")
+		return graphql.Null
+	}
+	return ec._UnionCoverage(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNUnionEdge2sanfangᚋinternalᚋstoreᚐEdge(ctx context.Context, sel ast.SelectionSet, v store.Edge[domain.Union]) graphql.Marshaler {
 	return ec._UnionEdge(ctx, sel, &v)
 }
@@ -31921,6 +36550,14 @@ func (ec *executionContext) marshalNUnionEdge2ᚕsanfangᚋinternalᚋstoreᚐEd
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNUnionGrowth2ᚖsanfangᚋinternalᚋdashboardᚐGrowth(ctx context.Context, sel ast.SelectionSet, v *dashboard.Growth) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UnionGrowth!")
+		return graphql.Null
+	}
+	return ec._UnionGrowth(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNUnionInput2sanfangᚋgraphᚋmodelᚐUnionInput(ctx context.Context, v any) (model.UnionInput, error) {
@@ -32698,6 +37335,14 @@ func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := scalar.MarshalDate(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalODateRange2ᚖsanfangᚋgraphᚋmodelᚐDateRange(ctx context.Context, v any) (*model.DateRange, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDateRange(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalODecisionInput2ᚕᚖsanfangᚋgraphᚋmodelᚐDecisionInputᚄ(ctx context.Context, v any) ([]*model.DecisionInput, error) {

@@ -16,6 +16,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"sanfang/internal/auth"
+	"sanfang/internal/dashboard"
 	"sanfang/internal/events"
 	"sanfang/internal/loader"
 	"sanfang/internal/respcache"
@@ -63,7 +64,7 @@ func NewHandler(o Options) http.Handler {
 	if o.KeepAlive <= 0 {
 		o.KeepAlive = 15 * time.Second
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: o.Store, Write: o.Write, Events: o.Events, Webhooks: o.Webhooks, Logger: o.Logger}}))
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: o.Store, Dashboard: dashboard.New(o.Store), Write: o.Write, Events: o.Events, Webhooks: o.Webhooks, Logger: o.Logger}}))
 	srv.AddTransport(transport.Websocket{
 		InitFunc:              authenticateInit(o.Auth),
 		InitTimeout:           10 * time.Second,
@@ -143,4 +144,17 @@ func authenticateInit(a *auth.Authenticator) transport.WebsocketInitFunc {
 
 // cacheTypeKinds names the kinds of record the graph's own aggregate types
 // read, for the response cache (entity types it maps by itself).
-var cacheTypeKinds = map[string][]string{}
+var cacheTypeKinds = map[string][]string{
+	"PlanProgress":     {"Plan", "Task", "ProgressUpdate", "Body"},
+	"LeadBodyProgress": {"Task", "Body"},
+	"UnionCoverage":    {"Enterprise", "Union", "MembershipFigures"},
+	"CoverageGroup":    {"Enterprise", "Union", "MembershipFigures"},
+	"UnionGrowth":      {"Union", "MembershipFigures"},
+	"GrowthGroup":      {"Union", "MembershipFigures"},
+	"ActivityStats":    {"Activity", "Task", "Body"},
+	"ActivityBucket":   {"Activity", "Task"},
+	"MeetingStats":     {"Meeting", "Enterprise", "Body"},
+	"MeetingCount":     {"Meeting"},
+	"Attendance":       {"Meeting", "Enterprise", "Body"},
+	"Datum":            {},
+}

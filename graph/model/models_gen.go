@@ -128,6 +128,13 @@ type DashboardSignal struct {
 	Topics []DashboardTopic `json:"topics"`
 }
 
+type DateRange struct {
+	// From this date (UTC+8), included.
+	From *time.Time `json:"from,omitempty"`
+	// To this date (UTC+8), included.
+	To *time.Time `json:"to,omitempty"`
+}
+
 type DecisionInput struct {
 	Text   string  `json:"text"`
 	PlanID *string `json:"planId,omitempty"`
