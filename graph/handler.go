@@ -68,9 +68,13 @@ func NewHandler(o Options) http.Handler {
 	srv.AddTransport(transport.Websocket{
 		InitFunc:              authenticateInit(o.Auth),
 		InitTimeout:           10 * time.Second,
+		// graphql-transport-ws keeps alive with ping and pong (and closes a
+		// connection whose client stops answering); the older graphql-ws
+		// protocol with keep-alive messages.
+		PingPongInterval:      o.KeepAlive,
 		KeepAlivePingInterval: o.KeepAlive,
 	})
-	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: o.KeepAlive})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))

@@ -204,3 +204,34 @@ func TestServerSentEvents(t *testing.T) {
 	}
 	t.Fatalf("stream ended without the event: %v", sc.Err())
 }
+
+// Subscribers get keep-alives: pings on a WebSocket (graphql-transport-ws),
+// comment lines on Server-Sent Events.
+func TestSubscribersGetKeepAlives(t *testing.T) {
+	s := newServer(t, jointMeeting(t))
+	c := dialWS(t, s, "")
+	c.subscribe("tasks", `subscription { taskChanged { change { seq } } }`)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	var m wsMessage
+	if err := wsjson.Read(ctx, c.conn, &m); err != nil || m.Type != "ping" {
+		t.Fatalf("first message on an idle subscription: %+v %v, want a ping", m, err)
+	}
+
+	body, _ := json.Marshal(map[string]any{"query": `subscription { taskChanged { change { seq } } }`})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	sc := bufio.NewScanner(res.Body)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), ": ping") {
+			return
+		}
+	}
+	t.Fatalf("no keep-alive on the event stream: %v", sc.Err())
+}
