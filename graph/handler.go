@@ -66,8 +66,8 @@ func NewHandler(o Options) http.Handler {
 	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: o.Store, Dashboard: dashboard.New(o.Store), Write: o.Write, Events: o.Events, Webhooks: o.Webhooks, Logger: o.Logger}}))
 	srv.AddTransport(transport.Websocket{
-		InitFunc:              authenticateInit(o.Auth),
-		InitTimeout:           10 * time.Second,
+		InitFunc:    authenticateInit(o.Auth),
+		InitTimeout: 10 * time.Second,
 		// graphql-transport-ws keeps alive with ping and pong (and closes a
 		// connection whose client stops answering); the older graphql-ws
 		// protocol with keep-alive messages.
