@@ -39,6 +39,12 @@ type config struct {
 	JWTAudience    string
 	JWTSecret      string
 	JWTJWKSFile    string
+
+	// The settings of the endpoint's protection and operation, each area
+	// in a file of its own (config_*.go).
+	Limits    limitsConfig
+	Documents documentsConfig
+	Ops       opsConfig
 }
 
 // setting is one configuration item: its flag, its environment variable and
@@ -178,6 +184,9 @@ func settings() []setting {
 			return nil
 		}},
 	)
+	s = append(s, limitSettings()...)
+	s = append(s, documentSettings()...)
+	s = append(s, opsSettings()...)
 	return s
 }
 
