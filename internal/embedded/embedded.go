@@ -23,6 +23,13 @@ type Server struct {
 // dir (created if missing). logger receives FerretDB's own logs; pass nil to
 // silence them (FerretDB logs every failed command at WARN).
 func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error) {
+	return StartOn(ctx, dir, "127.0.0.1:0", logger)
+}
+
+// StartOn is Start listening on addr (host:port; port 0 picks a free one).
+// Starting again on the address and directory of a stopped server brings the
+// same database back where its clients left it, as a restarted mongod would.
+func StartOn(ctx context.Context, dir, addr string, logger *slog.Logger) (*Server, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("embedded database: resolve data directory %q: %w", dir, err)
@@ -34,13 +41,13 @@ func Start(ctx context.Context, dir string, logger *slog.Logger) (*Server, error
 		logger = slog.New(slog.DiscardHandler)
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Handler:   "sqlite",
 		SQLiteURL: "file:" + abs + "/",
 		Logger:    logger,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("embedded database: start FerretDB in %s: %w", abs, err)
+		return nil, fmt.Errorf("embedded database: start FerretDB on %s in %s: %w", addr, abs, err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	s := &Server{uri: f.MongoDBURI(), cancel: cancel, done: make(chan struct{})}

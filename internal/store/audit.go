@@ -50,14 +50,14 @@ func (s *Store) AppendAudit(ctx context.Context, rec *domain.AuditRecord) error 
 		bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(1)}}}},
 		options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&counter)
 	if err != nil {
-		return fmt.Errorf("take the next audit sequence number: %w", err)
+		return annotate("take the next audit sequence number", a.counters.Database().Name(), err)
 	}
 	rec.Seq = counter.Seq
 	if _, err := a.records.InsertOne(ctx, rec); err != nil {
 		if mongo.IsDuplicateKeyError(err) {
 			return nil
 		}
-		return fmt.Errorf("append audit record %s: %w", rec.ID, err)
+		return annotate("append audit record "+rec.ID, a.records.Database().Name(), err)
 	}
 	for _, fn := range a.published {
 		fn(*rec)

@@ -292,7 +292,8 @@ func (c *Collection[T]) each(ctx context.Context, filter bson.D, opts *options.F
 }
 
 func (c *Collection[T]) wrap(op string, err error) error {
-	return fmt.Errorf("%s %s.%s: %w", op, c.coll.Database().Name(), c.coll.Name(), err)
+	db := c.coll.Database().Name()
+	return annotate(fmt.Sprintf("%s %s.%s", op, db, c.coll.Name()), db, err)
 }
 
 // lookup returns the value at a dotted path, or null if there is none.

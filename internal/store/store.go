@@ -55,6 +55,9 @@ type Config struct {
 	Pages     PageLimits
 	// Monitor, if set, sees every command sent to every database.
 	Monitor *event.CommandMonitor
+	// PoolMonitor, if set, sees every client's connection-pool events
+	// (connections created, checked out, checked in, closed; pools cleared).
+	PoolMonitor *event.PoolMonitor
 	// Timeout bounds server selection and connection set-up.
 	Timeout time.Duration
 }
@@ -106,6 +109,9 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 				SetAppName("sanfang")
 			if cfg.Monitor != nil {
 				opts.SetMonitor(cfg.Monitor)
+			}
+			if cfg.PoolMonitor != nil {
+				opts.SetPoolMonitor(cfg.PoolMonitor)
 			}
 			var err error
 			if client, err = mongo.Connect(opts); err != nil {
