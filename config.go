@@ -279,5 +279,6 @@ func (c *config) locations(embeddedURI string) (map[store.Part]store.Location, e
 
 // storeConfig is the store's configuration.
 func (c *config) storeConfig(locs map[store.Part]store.Location) store.Config {
-	return store.Config{Locations: locs, Pages: store.PageLimits{Default: min(20, c.MaxPageSize), Max: c.MaxPageSize}, Timeout: 10 * time.Second}
+	return store.Config{Locations: locs, Pages: store.PageLimits{Default: min(20, c.MaxPageSize), Max: c.MaxPageSize},
+		Timeout: c.Ops.DBTimeout, Monitor: c.Ops.monitor, PoolMonitor: c.Ops.poolMonitor}
 }

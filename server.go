@@ -27,6 +27,7 @@ import (
 	"sanfang/internal/auth"
 	"sanfang/internal/embedded"
 	"sanfang/internal/events"
+	"sanfang/internal/obs"
 	"sanfang/internal/respcache"
 	"sanfang/internal/seed"
 	"sanfang/internal/store"
@@ -49,7 +50,7 @@ func main() {
 // command is done. Tests call it as main does.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
-	if len(args) > 0 && (args[0] == "serve" || args[0] == "generate" || args[0] == "apikey" || args[0] == "schema" || args[0] == "import" || args[0] == "export") {
+	if len(args) > 0 && (args[0] == "serve" || args[0] == "generate" || args[0] == "apikey" || args[0] == "schema" || args[0] == "import" || args[0] == "export" || args[0] == "documents") {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runImport(ctx, args, getenv, stdout, stderr)
 	case "export":
 		return runExport(ctx, args, getenv, stdout, stderr)
+	case "documents":
+		return runDocuments(ctx, args, getenv, stdout, stderr)
 	default:
 		return runServe(ctx, args, getenv, stdout, stderr)
 	}
@@ -120,13 +123,18 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	logger := obs.NewLogger(stderr, cfg.LogLevel)
 	// Listen first, so that a busy port stops start-up before anything else.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (SANFANG_ADDR): %w", cfg.Addr, err)
 	}
 	defer ln.Close()
+	ops, err := setUpOps(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer ops.shutdown()
 	st, closeStore, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return err
@@ -163,8 +171,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 			logger.Error("webhook deliveries stopped", "err", err)
 		}
 	}()
+	docs, err := serveDocuments(ctx, cfg, st, logger)
+	if err != nil {
+		return err
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(graph.Options{Store: st, Write: writes, Auth: authn, Events: bus, Webhooks: hooks, Cache: cache, Logger: logger, Introspection: cfg.Introspection}))
+	mux.Handle("/graphql", graph.CORS(graph.CORSOptions{Origins: cfg.Documents.CORSOrigins})(graph.NewHandler(graph.Options{WebSocketOrigins: cfg.Documents.CORSOrigins, Store: st, Write: writes, Auth: authn, Events: bus, Webhooks: hooks, Cache: cache, Logger: logger, Introspection: cfg.Introspection && !cfg.Production, Extensions: ops.extensions(),
+		Documents: docs, TrustedDocumentsOnly: cfg.Production, DisableSuggestions: cfg.Production, Limits: cfg.limits()})))
 	mux.HandleFunc("GET /debug/cache", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		var stats any = map[string]bool{"enabled": false}
@@ -173,6 +186,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		_ = json.NewEncoder(w).Encode(stats)
 	})
+	ops.mount(mux, st, cache)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/graphql", http.StatusFound)
 	})
@@ -181,7 +195,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	streams, closeStreams := context.WithCancel(context.WithoutCancel(ctx))
 	defer closeStreams()
 	srv := &http.Server{
-		Handler:           endStreamsOn(streams, mux),
+		Handler:           ops.handler(endStreamsOn(streams, mux)),
 		ReadHeaderTimeout: 10 * time.Second,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
@@ -195,7 +209,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return fmt.Errorf("serve HTTP: %w", err)
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.Ops.ShutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shut down HTTP: %w", err)

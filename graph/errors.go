@@ -13,6 +13,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"sanfang/internal/domain"
+	"sanfang/internal/store"
 )
 
 // presentError gives every error a client sees an extensions.code. Client
@@ -23,6 +24,7 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gerr := graphql.DefaultErrorPresenter(ctx, err)
 		var de *domain.Error
+		var unavailable *store.UnavailableError
 		switch {
 		case errors.As(err, &de):
 			gerr.Message = de.Message
@@ -38,6 +40,12 @@ func presentError(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			if isInputValueError(gerr) {
 				gerr.Extensions["code"] = string(domain.CodeBadUserInput)
 			}
+		case errors.As(err, &unavailable):
+			// A database did not answer: the client may retry; the
+			// driver's error (with the topology it saw) goes to the log.
+			logger.WarnContext(ctx, "database unavailable", "path", gerr.Path.String(), "err", err)
+			gerr.Message = unavailable.ClientMessage()
+			gerr.Extensions = map[string]any{"code": string(unavailable.Code())}
 		case errors.Is(err, context.DeadlineExceeded):
 			gerr.Message = "the request took too long and was stopped"
 			gerr.Extensions = map[string]any{"code": string(domain.CodeUnavailable)}

@@ -17,7 +17,9 @@ import (
 
 	"sanfang/internal/auth"
 	"sanfang/internal/dashboard"
+	"sanfang/internal/documents"
 	"sanfang/internal/events"
+	"sanfang/internal/limits"
 	"sanfang/internal/loader"
 	"sanfang/internal/respcache"
 	"sanfang/internal/store"
@@ -38,6 +40,12 @@ type Options struct {
 	Logger   *slog.Logger
 	// KeepAlive is how often a WebSocket or SSE subscription is pinged.
 	KeepAlive time.Duration
+	// WebSocketOrigins are the origins besides the endpoint's own whose
+	// pages may open a WebSocket (the CORS allow-list's dashboards).
+	WebSocketOrigins []string
+	// WebSocketInitTimeout is how long a client has to send
+	// connection_init (10 s when zero).
+	WebSocketInitTimeout time.Duration
 	// Cache, if set, answers repeated read-only operations (per scope of
 	// what the caller may see) until a write changes what they read.
 	Cache *respcache.Cache
@@ -47,6 +55,21 @@ type Options struct {
 	MaxBodyBytes int64
 	// Introspection allows schema introspection (on for development).
 	Introspection bool
+	// Limits are the abuse limits (zero fields: their defaults; see
+	// internal/limits and installLimits).
+	Limits limits.Config
+	// Documents are the registered (trusted) documents: each may be sent
+	// by its hash alone, and with TrustedDocumentsOnly only they run.
+	Documents *documents.Registry
+	// TrustedDocumentsOnly (production mode) refuses every document that is
+	// not registered, before it runs.
+	TrustedDocumentsOnly bool
+	// DisableSuggestions leaves "did you mean" hints out of validation
+	// errors (production mode).
+	DisableSuggestions bool
+	// Extensions are used first, before every other extension, so that
+	// they see all the others' work (observability: internal/obs).
+	Extensions []graphql.HandlerExtension
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET (queries only) on
@@ -65,9 +88,12 @@ func NewHandler(o Options) http.Handler {
 		o.KeepAlive = 15 * time.Second
 	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: o.Store, Dashboard: dashboard.New(o.Store), Write: o.Write, Events: o.Events, Webhooks: o.Webhooks, Logger: o.Logger}}))
+	for _, e := range o.Extensions {
+		srv.Use(e)
+	}
 	srv.AddTransport(transport.Websocket{
-		InitFunc:    authenticateInit(o.Auth),
-		InitTimeout: 10 * time.Second,
+		Implementation: newGuardedWebsocket(o.WebSocketOrigins, o.WebSocketInitTimeout),
+		InitFunc:       authenticateInit(o.Auth, o.Write.Policy()),
 		// graphql-transport-ws keeps alive with ping and pong (and closes a
 		// connection whose client stops answering); the older graphql-ws
 		// protocol with keep-alive messages.
@@ -75,14 +101,16 @@ func NewHandler(o Options) http.Handler {
 		KeepAlivePingInterval: o.KeepAlive,
 	})
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: o.KeepAlive})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	lim := installLimits(srv, &o)
+	srv.SetDisableSuggestion(o.DisableSuggestions)
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.Use(newTrustedDocuments(o.Documents, o.TrustedDocumentsOnly))
 	if o.Cache != nil {
-		srv.Use(&respcache.Extension{Cache: o.Cache, TypeKinds: cacheTypeKinds})
+		srv.Use(&respcache.Extension{Cache: o.Cache, TypeKinds: CacheTypeKinds, Skip: notCacheable})
 	}
 	// Every response (each event of a subscription too) gets loaders of its
 	// own, so an event never shows what an earlier one loaded.
@@ -94,7 +122,7 @@ func NewHandler(o Options) http.Handler {
 	srv.SetRecoverFunc(recoverPanic(o.Logger))
 
 	graphiql := playground.Handler("sanfang", "/graphql")
-	api := o.Auth.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	api := lim.Middleware(o.Auth.Middleware, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		r.Body = http.MaxBytesReader(w, r.Body, o.MaxBodyBytes)
 		srv.ServeHTTP(w, r)
 	}))
@@ -125,30 +153,42 @@ func authorizeReads(policy auth.Policy) graphql.RootFieldMiddleware {
 // authenticateInit reads the credential a WebSocket client sends in its
 // connection_init payload (browsers cannot set headers on a WebSocket), as
 // "Authorization": "Bearer <key or token>" or "apiKey": "<key>". A
-// credential there replaces the anonymous principal of the upgrade request;
-// a bad one refuses the connection.
-func authenticateInit(a *auth.Authenticator) transport.WebsocketInitFunc {
+// credential there replaces the anonymous principal of the upgrade request.
+// A bad credential, or none when anonymous reads are off, closes the
+// connection with 4401.
+func authenticateInit(a *auth.Authenticator, policy auth.Policy) transport.WebsocketInitFunc {
 	return func(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+		refuse := func(err error) (context.Context, *transport.InitPayload, error) {
+			return transport.AppendCloseReason(transport.WithWebsocketCloseCode(ctx, closeUnauthorized), "Unauthorized"), nil, err
+		}
 		header := payload.Authorization()
 		if key, ok := payload["apiKey"].(string); ok && header == "" {
 			header = "Bearer " + key
 		}
-		if header == "" {
-			return ctx, nil, nil
+		if header != "" {
+			r, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
+			r.Header.Set("Authorization", header)
+			p, err := a.Authenticate(ctx, r)
+			if err != nil {
+				return refuse(err)
+			}
+			ctx = auth.WithPrincipal(ctx, p)
 		}
-		r, _ := http.NewRequestWithContext(ctx, http.MethodGet, "/", nil)
-		r.Header.Set("Authorization", header)
-		p, err := a.Authenticate(ctx, r)
-		if err != nil {
-			return ctx, nil, err
+		if err := policy.Authorize(auth.FromContext(ctx), auth.ActionRead, auth.Resource{Kind: auth.KindTask}); err != nil {
+			return refuse(err)
 		}
-		return auth.WithPrincipal(ctx, p), nil, nil
+		return ctx, nil, nil
 	}
 }
 
-// cacheTypeKinds names the kinds of record the graph's own aggregate types
-// read, for the response cache (entity types it maps by itself).
-var cacheTypeKinds = map[string][]string{
+// CacheTypeKinds names the kinds of record the graph's own types read, for
+// the response cache (it maps entity types by itself). Webhooks and their
+// deliveries change without change events, so answers reading them are
+// never cached (notCacheable); their kind here only keeps the mapping whole.
+var CacheTypeKinds = map[string][]string{
+	"Webhook":          {"Webhook"},
+	"WebhookDelivery":  {"Webhook"},
+	"WebhookAttempt":   {"Webhook"},
 	"PlanProgress":     {"Plan", "Task", "ProgressUpdate", "Body"},
 	"LeadBodyProgress": {"Task", "Body"},
 	"UnionCoverage":    {"Enterprise", "Union", "MembershipFigures"},
@@ -161,4 +201,15 @@ var cacheTypeKinds = map[string][]string{
 	"MeetingCount":     {"Meeting"},
 	"Attendance":       {"Meeting", "Enterprise", "Body"},
 	"Datum":            {},
+}
+
+// notCacheable keeps out of the response cache the operations whose answers
+// change without a change event: the webhook admin queries.
+func notCacheable(_ context.Context, op *ast.OperationDefinition) bool {
+	for _, sel := range op.SelectionSet {
+		if f, ok := sel.(*ast.Field); ok && (f.Name == "webhooks" || f.Name == "webhookDeliveries") {
+			return true
+		}
+	}
+	return false
 }

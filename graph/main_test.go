@@ -84,7 +84,7 @@ func serve(t testing.TB, loaderWait time.Duration, cache *respcache.Cache, sets 
 	}
 	bus := events.NewBus(st)
 	hooks := webhook.New(st.Database(store.Joint), bus, webhook.Options{AllowInsecure: true})
-	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: bus, Webhooks: hooks, Cache: cache, KeepAlive: 200 * time.Millisecond, Introspection: true, LoaderWait: loaderWait, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil))})
+	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: bus, Webhooks: hooks, Cache: cache, KeepAlive: 200 * time.Millisecond, WebSocketInitTimeout: 2 * time.Second, WebSocketOrigins: []string{"https://dashboard.example.cn"}, Introspection: true, LoaderWait: loaderWait, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)), Limits: testLimits(t)})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{URL: srv.URL, Store: st, Commands: cmds}

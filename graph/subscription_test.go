@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,9 +16,13 @@ import (
 )
 
 // wsClient speaks graphql-transport-ws, the protocol current clients use.
+// A reader in the background answers the server's pings at once (as real
+// clients do) and queues every other message for next.
 type wsClient struct {
-	t    testing.TB
-	conn *websocket.Conn
+	t     testing.TB
+	conn  *websocket.Conn
+	msgs  chan wsMessage
+	pings atomic.Int64
 }
 
 type wsMessage struct {
@@ -37,7 +42,24 @@ func dialWSB(t testing.TB, s *testServer, key string) *wsClient {
 		t.Fatalf("dial: %v", err)
 	}
 	t.Cleanup(func() { conn.CloseNow() })
-	c := &wsClient{t: t, conn: conn}
+	c := &wsClient{t: t, conn: conn, msgs: make(chan wsMessage, 1000)}
+	go func() {
+		defer close(c.msgs)
+		for {
+			var m wsMessage
+			if err := wsjson.Read(context.Background(), conn, &m); err != nil {
+				return
+			}
+			switch m.Type {
+			case "ping":
+				c.pings.Add(1)
+				_ = wsjson.Write(context.Background(), conn, wsMessage{Type: "pong"})
+			case "pong":
+			default:
+				c.msgs <- m
+			}
+		}
+	}()
 	init := map[string]any{}
 	if key != "" {
 		init["Authorization"] = "Bearer " + key
@@ -57,24 +79,19 @@ func (c *wsClient) send(m wsMessage) {
 	}
 }
 
-// next returns the next message that is not a keep-alive ping.
+// next returns the next message that is not a ping or pong.
 func (c *wsClient) next(within time.Duration) wsMessage {
 	c.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), within)
-	defer cancel()
-	for {
-		var m wsMessage
-		if err := wsjson.Read(ctx, c.conn, &m); err != nil {
-			c.t.Fatalf("read: %v", err)
+	select {
+	case m, ok := <-c.msgs:
+		if !ok {
+			c.t.Fatalf("the connection closed")
 		}
-		if m.Type == "ping" {
-			c.send(wsMessage{Type: "pong"})
-			continue
-		}
-		if m.Type != "pong" {
-			return m
-		}
+		return m
+	case <-time.After(within):
+		c.t.Fatalf("no message within %s", within)
 	}
+	return wsMessage{}
 }
 
 func (c *wsClient) subscribe(id, query string) {
@@ -148,26 +165,77 @@ func TestSubscriptionsDeliverChangesInOrderAndRespectThePolicy(t *testing.T) {
 	}
 }
 
-// A bad credential in connection_init closes the connection; without one a
-// subscriber is anonymous.
-func TestWebSocketInitChecksTheCredential(t *testing.T) {
+// The WebSocket handshake follows graphql-transport-ws: a bad credential
+// in connection_init closes with 4401, no connection_init within the
+// deadline with 4408, a second one with 4429; and only the endpoint's own
+// and the allowed dashboards' pages may connect.
+func TestWebSocketProtocolHygiene(t *testing.T) {
 	s := newServer(t, jointMeeting(t))
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
-	if err != nil {
-		t.Fatal(err)
+	dial := func(t *testing.T, origin string) (*websocket.Conn, error) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		h := http.Header{}
+		if origin != "" {
+			h.Set("Origin", origin)
+		}
+		conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}, HTTPHeader: h})
+		if conn != nil {
+			t.Cleanup(func() { conn.CloseNow() })
+		}
+		return conn, err
 	}
-	defer conn.CloseNow()
-	_ = wsjson.Write(ctx, conn, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer sfk_0000000000000000_" + strings.Repeat("0", 64)}})
-	var m wsMessage
-	err = wsjson.Read(ctx, conn, &m)
-	if err == nil && m.Type == "connection_ack" {
-		t.Fatalf("a bad key was acknowledged")
+	closeCode := func(t *testing.T, conn *websocket.Conn) websocket.StatusCode {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		for {
+			var m wsMessage
+			if err := wsjson.Read(ctx, conn, &m); err != nil {
+				return websocket.CloseStatus(err)
+			}
+		}
 	}
-	if status := websocket.CloseStatus(err); err != nil && status == -1 {
-		t.Logf("read after bad init: %v", err)
+	init := func(payload map[string]any) map[string]any {
+		return map[string]any{"type": "connection_init", "payload": payload}
 	}
+
+	t.Run("bad credential: 4401", func(t *testing.T) {
+		conn, err := dial(t, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = wsjson.Write(context.Background(), conn, init(map[string]any{"Authorization": "Bearer sfk_0000000000000000_" + strings.Repeat("0", 64)}))
+		if code := closeCode(t, conn); code != 4401 {
+			t.Errorf("close code %d, want 4401", code)
+		}
+	})
+	t.Run("no connection_init: 4408", func(t *testing.T) {
+		conn, err := dial(t, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code := closeCode(t, conn); code != 4408 {
+			t.Errorf("close code %d, want 4408", code)
+		}
+	})
+	t.Run("second connection_init: 4429", func(t *testing.T) {
+		conn, err := dial(t, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = wsjson.Write(context.Background(), conn, init(nil))
+		_ = wsjson.Write(context.Background(), conn, init(nil))
+		if code := closeCode(t, conn); code != 4429 {
+			t.Errorf("close code %d, want 4429", code)
+		}
+	})
+	t.Run("origins", func(t *testing.T) {
+		if _, err := dial(t, "https://evil.example.com"); err == nil {
+			t.Error("a page from another origin opened a WebSocket")
+		}
+		if _, err := dial(t, "https://dashboard.example.cn"); err != nil {
+			t.Errorf("the allowed dashboard could not connect: %v", err)
+		}
+	})
 }
 
 // Server-Sent Events carry the same subscriptions over plain HTTP.
@@ -213,9 +281,11 @@ func TestSubscribersGetKeepAlives(t *testing.T) {
 	c.subscribe("tasks", `subscription { taskChanged { change { seq } } }`)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	var m wsMessage
-	if err := wsjson.Read(ctx, c.conn, &m); err != nil || m.Type != "ping" {
-		t.Fatalf("first message on an idle subscription: %+v %v, want a ping", m, err)
+	for c.pings.Load() == 0 {
+		if ctx.Err() != nil {
+			t.Fatal("no ping on an idle subscription within 5 s")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 
 	body, _ := json.Marshal(map[string]any{"query": `subscription { taskChanged { change { seq } } }`})

@@ -35,7 +35,7 @@ func analyzeUnvalidated(t *testing.T, schema *ast.Schema, query string) respcach
 	if err != nil {
 		t.Fatal(err)
 	}
-	return respcache.Analyze(schema, doc, doc.Operations[0], nil)
+	return respcache.Analyze(schema, doc, doc.Operations[0], graph.CacheTypeKinds)
 }
 
 func k(kinds ...string) []string { return kinds }
