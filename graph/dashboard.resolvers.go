@@ -43,7 +43,7 @@ func (r *queryResolver) PlanProgress(ctx context.Context, planID string, updated
 	if err != nil {
 		return nil, err
 	}
-	return r.Dashboard.PlanProgress(ctx, id, period(updatedIn))
+	return r.Dashboard.PlanProgress(ctx, id, dashboardPeriod(updatedIn))
 }
 
 // UnionCoverage is the resolver for the unionCoverage field.
@@ -66,13 +66,13 @@ func (r *queryResolver) UnionGrowth(ctx context.Context, from time.Time, to time
 }
 
 // ActivityStats is the resolver for the activityStats field.
-func (r *queryResolver) ActivityStats(ctx context.Context, groupBy dashboard.ActivityGroup, periodArg *model.DateRange) (*dashboard.ActivityStats, error) {
-	return r.Dashboard.Activities(ctx, groupBy, period(periodArg))
+func (r *queryResolver) ActivityStats(ctx context.Context, groupBy dashboard.ActivityGroup, period *model.DateRange) (*dashboard.ActivityStats, error) {
+	return r.Dashboard.Activities(ctx, groupBy, dashboardPeriod(period))
 }
 
 // MeetingStats is the resolver for the meetingStats field.
-func (r *queryResolver) MeetingStats(ctx context.Context, periodArg *model.DateRange) (*dashboard.MeetingStats, error) {
-	return r.Dashboard.Meetings(ctx, period(periodArg))
+func (r *queryResolver) MeetingStats(ctx context.Context, period *model.DateRange) (*dashboard.MeetingStats, error) {
+	return r.Dashboard.Meetings(ctx, dashboardPeriod(period))
 }
 
 // ActivityBucket returns ActivityBucketResolver implementation.

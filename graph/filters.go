@@ -137,8 +137,8 @@ func checkRange(arg string, from, to *time.Time) error {
 	return nil
 }
 
-// period turns a date range argument into the dashboards' period.
-func period(r *model.DateRange) *dashboard.Period {
+// dashboardPeriod turns a date range argument into the dashboards' period.
+func dashboardPeriod(r *model.DateRange) *dashboard.Period {
 	if r == nil {
 		return nil
 	}
