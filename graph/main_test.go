@@ -4,11 +4,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -28,16 +26,7 @@ import (
 // server gets its own database names on it.
 var db *storetest.Server
 
-func TestMain(m *testing.M) {
-	var err error
-	if db, err = storetest.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m, &db) }
 
 // testServer is the GraphQL endpoint over HTTP on a store of its own.
 type testServer struct {

@@ -2,8 +2,6 @@ package auth_test
 
 import (
 	"errors"
-	"fmt"
-	"os"
 	"testing"
 
 	"sanfang/internal/domain"
@@ -12,16 +10,7 @@ import (
 
 var db *storetest.Server
 
-func TestMain(m *testing.M) {
-	var err error
-	if db, err = storetest.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m, &db) }
 
 // code is the client error code of err, "" for nil, "internal" for an
 // error that is not a client error.

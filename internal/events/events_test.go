@@ -3,7 +3,6 @@ package events_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"testing"
 	"time"
 
@@ -18,16 +17,7 @@ import (
 
 var db *storetest.Server
 
-func TestMain(m *testing.M) {
-	var err error
-	if db, err = storetest.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m, &db) }
 
 // guard bounds every wait for an event: a failure guard only, far above
 // any delivery time, so that a lost event fails the test rather than

@@ -3,11 +3,9 @@ package obs_test
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
@@ -29,16 +27,7 @@ import (
 
 var db *storetest.Server
 
-func TestMain(m *testing.M) {
-	var err error
-	if db, err = storetest.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m, &db) }
 
 // endpoint serves the real GraphQL handler over a seeded store, observed by
 // o as the server observes it.

@@ -105,3 +105,18 @@ func (c *Commands) Stop() map[string]int {
 	c.on = false
 	return c.counts
 }
+
+// Main is a test package's TestMain: it starts the package's one embedded
+// database into *db, runs the tests, stops the database and exits with the
+// tests' status.
+func Main(m *testing.M, db **Server) {
+	s, err := Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	*db = s
+	code := m.Run()
+	s.Stop()
+	os.Exit(code)
+}

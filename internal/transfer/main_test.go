@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -29,16 +28,7 @@ import (
 // opens its own store (its own database names) on it.
 var db *storetest.Server
 
-func TestMain(m *testing.M) {
-	var err error
-	if db, err = storetest.Start(); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	db.Stop()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m, &db) }
 
 func ptr[T any](v T) *T { return &v }
 
