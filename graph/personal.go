@@ -15,7 +15,7 @@ func (r *Resolver) personalData(ctx context.Context, p *domain.Person, field str
 		return nil, nil
 	}
 	principal := auth.FromContext(ctx)
-	res := auth.Resource{Kind: auth.KindPerson, PersonBodies: bodyCodesOf(p.BodyIDs())}
+	res := auth.Resource{Kind: auth.KindPerson, PersonBodies: domain.BodyCodesOf(p.BodyIDs())}
 	if r.Write.Policy().Authorize(principal, auth.ActionReadPersonalData, res) != nil {
 		masked := mask(*value)
 		return &masked, nil
@@ -24,14 +24,6 @@ func (r *Resolver) personalData(ctx context.Context, p *domain.Person, field str
 		return nil, err
 	}
 	return value, nil
-}
-
-func bodyCodesOf(ids []string) []domain.BodyCode {
-	out := make([]domain.BodyCode, len(ids))
-	for i, id := range ids {
-		out[i] = domain.BodyCode(id)
-	}
-	return out
 }
 
 // mayManageWebhooks: webhooks, like API keys, are an admin's to manage.

@@ -61,3 +61,12 @@ func Strings[T ~string](cs []T) []string {
 	}
 	return out
 }
+
+// BodyCodesOf converts stored body ids (which are the codes) to codes.
+func BodyCodesOf(ids []string) []BodyCode {
+	out := make([]BodyCode, len(ids))
+	for i, id := range ids {
+		out[i] = BodyCode(id)
+	}
+	return out
+}

@@ -150,7 +150,7 @@ var People = Kind[domain.Person]{
 	coll: func(st *store.Store) *store.Collection[domain.Person] { return st.People },
 	id:   func(p *domain.Person) *string { return &p.ID },
 	resource: func(_ context.Context, _ *Service, p *domain.Person) (auth.Resource, error) {
-		bodies := bodyCodes(p.BodyIDs())
+		bodies := domain.BodyCodesOf(p.BodyIDs())
 		return auth.Resource{Kind: auth.KindPerson, Editors: bodies, PersonBodies: bodies}, nil
 	},
 	prepare: func(p *domain.Person) { p.NameKey = domain.NameKey(p.Name) },
@@ -174,7 +174,7 @@ var Meetings = Kind[domain.Meeting]{
 	coll: func(st *store.Store) *store.Collection[domain.Meeting] { return st.Meetings },
 	id:   func(m *domain.Meeting) *string { return &m.ID },
 	resource: func(_ context.Context, _ *Service, m *domain.Meeting) (auth.Resource, error) {
-		hosts := bodyCodes(m.HostBodyIDs)
+		hosts := domain.BodyCodesOf(m.HostBodyIDs)
 		return auth.Resource{Kind: auth.KindMeeting, Editors: hosts, Participants: hosts}, nil
 	},
 	refs: func(m *domain.Meeting) []ref {
@@ -214,7 +214,7 @@ var Plans = Kind[domain.Plan]{
 	coll: func(st *store.Store) *store.Collection[domain.Plan] { return st.Plans },
 	id:   func(p *domain.Plan) *string { return &p.ID },
 	resource: func(_ context.Context, _ *Service, p *domain.Plan) (auth.Resource, error) {
-		parties := bodyCodes(p.BodyIDs)
+		parties := domain.BodyCodesOf(p.BodyIDs)
 		return auth.Resource{Kind: auth.KindPlan, Editors: parties, Participants: parties}, nil
 	},
 	refs: func(p *domain.Plan) []ref {
@@ -236,7 +236,7 @@ var Tasks = Kind[domain.Task]{
 	id:   func(t *domain.Task) *string { return &t.ID },
 	resource: func(_ context.Context, _ *Service, t *domain.Task) (auth.Resource, error) {
 		return auth.Resource{Kind: auth.KindTask, Editors: []domain.BodyCode{domain.BodyCode(t.LeadBodyID)},
-			Participants: bodyCodes(append([]string{t.LeadBodyID}, t.SupportingBodyIDs...))}, nil
+			Participants: domain.BodyCodesOf(append([]string{t.LeadBodyID}, t.SupportingBodyIDs...))}, nil
 	},
 	refs: func(t *domain.Task) []ref {
 		refs := []ref{
@@ -337,12 +337,4 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
-}
-
-func bodyCodes(ids []string) []domain.BodyCode {
-	out := make([]domain.BodyCode, len(ids))
-	for i, id := range ids {
-		out[i] = domain.BodyCode(id)
-	}
-	return out
 }
