@@ -240,6 +240,11 @@ func TestDatabaseOutageUnderLoad(t *testing.T) {
 		}
 	}
 	t.Logf("outcomes by phase (0 up, 1 down, 2 back): %v; slowest: %v", counts, slowest)
+	if t.Failed() {
+		for _, l := range logs.lines(map[string]any{"level": "ERROR"}) {
+			t.Logf("server error log: %v", l)
+		}
+	}
 	if counts[0]["ok"] < 10 || counts[0]["UNAVAILABLE"] > 0 {
 		t.Errorf("before the stop: %v, want only data", counts[0])
 	}

@@ -1,8 +1,10 @@
 package store
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
@@ -57,7 +59,43 @@ func IsUnavailable(err error) bool {
 	var conn topology.ConnectionError
 	var wait topology.WaitQueueTimeoutError
 	return errors.As(err, &sel) || errors.As(err, &conn) || errors.As(err, &wait) ||
-		errors.Is(err, mongo.ErrClientDisconnected) || mongo.IsNetworkError(err)
+		errors.Is(err, mongo.ErrClientDisconnected) || mongo.IsNetworkError(err) ||
+		isShuttingDown(err)
+}
+
+// Server error codes that say the server is going away or cannot serve
+// this operation now, rather than that the operation was wrong: MongoDB
+// answers a command interrupted by its shutdown or a step-down with one of
+// these, and the driver treats the same family as retryable state changes.
+var shuttingDownCodes = []int{
+	91,    // ShutdownInProgress
+	189,   // PrimarySteppedDown
+	10107, // NotWritablePrimary
+	11600, // InterruptedAtShutdown
+	11602, // InterruptedDueToReplStateChange
+	13435, // NotPrimaryNoSecondaryOk
+	13436, // NotPrimaryOrSecondary
+}
+
+// isShuttingDown reports whether the server answered that it is stopping.
+// Real MongoDB says so with a code from shuttingDownCodes. FerretDB 1.24
+// cancels the work in progress when it stops and answers InternalError (1)
+// with "context canceled". That answer cannot come from the caller's own
+// context: when it is cancelled the driver gives up on the connection and
+// returns the context's error, not a server's reply. So it is the server
+// stopping, and the client should retry.
+func isShuttingDown(err error) bool {
+	var se mongo.ServerError
+	if !errors.As(err, &se) {
+		return false
+	}
+	for _, code := range shuttingDownCodes {
+		if se.HasErrorCode(code) {
+			return true
+		}
+	}
+	var ce mongo.CommandError
+	return errors.As(err, &ce) && ce.Code == 1 && strings.Contains(ce.Message, context.Canceled.Error())
 }
 
 // annotate prefixes err with op, and makes it an *UnavailableError when it

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/event"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"sanfang/internal/domain"
 	"sanfang/internal/embedded"
@@ -96,5 +98,34 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 	st.Close(ctx)
 	if _, err := st.Enterprises.Count(ctx, nil); !store.IsUnavailable(err) {
 		t.Errorf("after Close: %v", err)
+	}
+}
+
+// A server that answers it is stopping (real MongoDB's shutdown and
+// step-down codes, FerretDB's cancelled work) is unavailable; a server
+// that refuses the operation itself is not.
+func TestShutdownAnswersAreUnavailable(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want bool
+	}{
+		{"InterruptedAtShutdown", mongo.CommandError{Code: 11600, Name: "InterruptedAtShutdown"}, true},
+		{"ShutdownInProgress", mongo.CommandError{Code: 91, Name: "ShutdownInProgress"}, true},
+		{"NotWritablePrimary", mongo.CommandError{Code: 10107, Name: "NotWritablePrimary"}, true},
+		{"write concern error while stepping down", mongo.WriteException{WriteConcernError: &mongo.WriteConcernError{Code: 189, Name: "PrimarySteppedDown"}}, true},
+		{"FerretDB cancelled at shutdown", mongo.CommandError{Code: 1, Name: "InternalError", Message: "[msg_find.go:344 handler.handleMaxTimeMSError] context canceled after delay"}, true},
+		{"wrapped", fmt.Errorf("find x: %w", mongo.CommandError{Code: 11600}), true},
+		{"other internal error", mongo.CommandError{Code: 1, Name: "InternalError", Message: "no such table"}, false},
+		{"bad value", mongo.CommandError{Code: 2, Name: "BadValue", Message: "context canceled"}, false},
+		{"duplicate key", mongo.WriteException{WriteErrors: []mongo.WriteError{{Code: 11000, Message: "E11000"}}}, false},
+		{"plain error", errors.New("context canceled"), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := store.IsUnavailable(tt.err); got != tt.want {
+				t.Errorf("IsUnavailable(%v) = %v, want %v", tt.err, got, tt.want)
+			}
+		})
 	}
 }
