@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"sanfang/internal/seal"
 	"sanfang/internal/store"
 )
 
@@ -39,6 +40,12 @@ type config struct {
 	JWTAudience    string
 	JWTSecret      string
 	JWTJWKSFile    string
+
+	// SecretKey seals stored secrets (webhook signing secrets);
+	// OldSecretKeys still open what earlier keys sealed. Nil: stored plain,
+	// which production mode refuses.
+	SecretKey     []byte
+	OldSecretKeys [][]byte
 
 	// The settings of the endpoint's protection and operation, each area
 	// in a file of its own (config_*.go).
@@ -132,7 +139,7 @@ func settings() []setting {
 			c.Introspection = b
 			return err
 		}},
-		setting{"mode", "SANFANG_MODE", "development", "development or production: production refuses plain-HTTP and private-network webhook targets", func(c *config, v string) error {
+		setting{"mode", "SANFANG_MODE", "development", "development or production: production runs only registered documents, turns introspection and suggestions off, needs SANFANG_SECRET_KEY, and refuses plain-HTTP and private-network webhook targets", func(c *config, v string) error {
 			switch v {
 			case "development":
 				c.Production = false
@@ -181,6 +188,28 @@ func settings() []setting {
 		}},
 		setting{"jwt-jwks-file", "SANFANG_JWT_JWKS_FILE", "", "JSON Web Key Set file whose RSA keys verify RS256 tokens", func(c *config, v string) error {
 			c.JWTJWKSFile = v
+			return nil
+		}},
+		setting{"secret-key", "SANFANG_SECRET_KEY", "", "64 hex digits (e.g. from `openssl rand -hex 32`): the AES-256 key that seals webhook signing secrets in the database; required in production mode, prefer the environment to the flag", func(c *config, v string) error {
+			if v == "" {
+				return nil
+			}
+			k, err := seal.ParseKey(v)
+			c.SecretKey = k
+			return err
+		}},
+		setting{"old-secret-keys", "SANFANG_OLD_SECRET_KEYS", "", "comma-separated previous secret keys: what they sealed still opens, and is sealed again under SANFANG_SECRET_KEY when next read (key rotation)", func(c *config, v string) error {
+			c.OldSecretKeys = nil
+			for i, part := range strings.Split(v, ",") {
+				if strings.TrimSpace(part) == "" {
+					continue
+				}
+				k, err := seal.ParseKey(part)
+				if err != nil {
+					return fmt.Errorf("key %d: %v", i+1, err)
+				}
+				c.OldSecretKeys = append(c.OldSecretKeys, k)
+			}
 			return nil
 		}},
 	)
@@ -281,4 +310,23 @@ func (c *config) locations(embeddedURI string) (map[store.Part]store.Location, e
 func (c *config) storeConfig(locs map[store.Part]store.Location) store.Config {
 	return store.Config{Locations: locs, Pages: store.PageLimits{Default: min(20, c.MaxPageSize), Max: c.MaxPageSize},
 		Timeout: c.Ops.DBTimeout, Monitor: c.Ops.monitor, PoolMonitor: c.Ops.poolMonitor}
+}
+
+// secrets is the keyring that seals stored secrets: nil without a key,
+// which production mode refuses.
+func (c *config) secrets() (*seal.Keyring, error) {
+	if c.SecretKey == nil {
+		switch {
+		case c.Production:
+			return nil, fmt.Errorf("production mode needs SANFANG_SECRET_KEY (64 hex digits, e.g. from `openssl rand -hex 32`) to seal webhook signing secrets in the database")
+		case len(c.OldSecretKeys) > 0:
+			return nil, fmt.Errorf("SANFANG_OLD_SECRET_KEYS is set without SANFANG_SECRET_KEY: set the current key too")
+		}
+		return nil, nil
+	}
+	ring, err := seal.NewKeyring(c.SecretKey, c.OldSecretKeys...)
+	if err != nil {
+		return nil, fmt.Errorf("SANFANG_SECRET_KEY, SANFANG_OLD_SECRET_KEYS: %w", err)
+	}
+	return ring, nil
 }

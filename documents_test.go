@@ -109,6 +109,7 @@ func TestDocumentsCommand(t *testing.T) {
 	// Serve in production on the same data.
 	env["SANFANG_ADDR"] = "127.0.0.1:0"
 	env["SANFANG_MODE"] = "production"
+	env["SANFANG_SECRET_KEY"] = strings.Repeat("5a", 32)
 	env["SANFANG_CORS_ORIGINS"] = "https://Dashboard.example.cn:443/"
 	srv := start(t, env)
 	post := func(payload map[string]any, accept string) (int, map[string]json.RawMessage) {

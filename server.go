@@ -124,6 +124,13 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	logger := obs.NewLogger(stderr, cfg.LogLevel)
+	secrets, err := cfg.secrets()
+	if err != nil {
+		return err
+	}
+	if secrets == nil {
+		logger.Warn("webhook signing secrets are stored unsealed: set SANFANG_SECRET_KEY (required in production mode)")
+	}
 	// Listen first, so that a busy port stops start-up before anything else.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -165,7 +172,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		cache = respcache.New(respcache.Options{TTL: cfg.CacheTTL, MaxEntries: cfg.CacheEntries})
 		respcache.InvalidateOnWrite(st, cache)
 	}
-	hooks := webhook.New(st.Database(store.Joint), bus, webhook.Options{AllowInsecure: !cfg.Production, Logger: logger})
+	hooks := webhook.New(st.Database(store.Joint), bus, webhook.Options{AllowInsecure: !cfg.Production, Logger: logger, Secrets: secrets})
 	go func() {
 		if err := hooks.Run(ctx); err != nil && ctx.Err() == nil {
 			logger.Error("webhook deliveries stopped", "err", err)

@@ -294,6 +294,11 @@ func TestConfigErrors(t *testing.T) {
 		{map[string]string{"SANFANG_ADDR": "127.0.0.1:0", "SANFANG_POSTAL_MONGODB_URI": "mongodb://127.0.0.1:1"}, nil, "no MongoDB URI for the union database"},
 		{nil, []string{"generate", "--scale", "planet"}, "--scale"},
 		{nil, []string{"extra"}, "unexpected argument"},
+		{map[string]string{"SANFANG_SECRET_KEY": "0123"}, nil, "SANFANG_SECRET_KEY"},
+		{map[string]string{"SANFANG_SECRET_KEY": strings.Repeat("ab", 32), "SANFANG_OLD_SECRET_KEYS": strings.Repeat("cd", 32) + ",zz"}, nil, "SANFANG_OLD_SECRET_KEYS"},
+		{map[string]string{"SANFANG_SECRET_KEY": strings.Repeat("ab", 32), "SANFANG_OLD_SECRET_KEYS": strings.Repeat("ab", 32)}, nil, "given twice"},
+		{map[string]string{"SANFANG_OLD_SECRET_KEYS": strings.Repeat("cd", 32)}, nil, "without SANFANG_SECRET_KEY"},
+		{map[string]string{"SANFANG_MODE": "production"}, nil, "production mode needs SANFANG_SECRET_KEY"},
 	}
 	for _, tt := range tests {
 		err := run(context.Background(), tt.args, func(k string) string { return tt.env[k] }, io.Discard, io.Discard)

@@ -46,9 +46,14 @@
 //
 // A subscription's signing secret ("whsec_" and 64 hex digits) is returned
 // once, by [Service.Create], and never shown again: only its holder and this
-// service know it. It is stored as it is (the service must be able to sign
-// with it), so anyone who can read the joint database can read it;
-// encrypting it at rest is future work.
+// service know it. The service must sign with it, so it cannot be hashed:
+// with Options.Secrets (SANFANG_SECRET_KEY) it is stored sealed with
+// AES-256-GCM, bound to the subscription's id (package seal), and a copy of
+// the joint database does not reveal it. Secrets stored plain (before a key
+// was configured) or under a previous key are sealed again under the
+// current key when the subscriptions are next read. A secret that does not
+// open (its key is not configured) leaves its subscription without
+// deliveries, logged, until the key is given back.
 //
 // # Internal networks
 //
@@ -84,6 +89,7 @@ import (
 	"sanfang/internal/auth"
 	"sanfang/internal/domain"
 	"sanfang/internal/events"
+	"sanfang/internal/seal"
 )
 
 // Collection names in the joint database.
@@ -174,6 +180,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives the service's own problems; default slog.Default().
 	Logger *slog.Logger
+	// Secrets seals the signing secrets at rest; nil stores them plain
+	// (development without SANFANG_SECRET_KEY).
+	Secrets *seal.Keyring
 }
 
 // Defaults.
@@ -331,13 +340,18 @@ func (s *Service) Create(ctx context.Context, spec Spec) (Subscription, string, 
 			EnterpriseID: spec.EnterpriseID, BodyCode: spec.BodyCode, PlanID: spec.PlanID,
 			Active: true, CreatedAt: s.now().Truncate(time.Millisecond), CreatedBy: createdBy,
 		},
-		Secret: newSecret(),
 	}
+	secret := newSecret()
+	sealed, err := s.opts.Secrets.Seal(secret, doc.ID)
+	if err != nil {
+		return Subscription{}, "", fmt.Errorf("webhook: seal the signing secret: %w", err)
+	}
+	doc.Secret = sealed
 	if _, err := s.subs.InsertOne(ctx, doc); err != nil {
 		return Subscription{}, "", fmt.Errorf("webhook: store the subscription: %w", err)
 	}
 	s.subscriptionsChanged()
-	return doc.Subscription, doc.Secret, nil
+	return doc.Subscription, secret, nil
 }
 
 // validate lists every problem with spec.
@@ -486,11 +500,39 @@ func (s *Service) loadActive(ctx context.Context) ([]stored, error) {
 	if err != nil {
 		return nil, fmt.Errorf("webhook: read subscriptions: %w", err)
 	}
-	var out []stored
-	if err := cur.All(ctx, &out); err != nil {
+	var all []stored
+	if err := cur.All(ctx, &all); err != nil {
 		return nil, fmt.Errorf("webhook: read subscriptions: %w", err)
 	}
+	out := all[:0]
+	for _, doc := range all {
+		plain, stale, err := s.opts.Secrets.Open(doc.Secret, doc.ID)
+		if err != nil {
+			s.log.ErrorContext(ctx, "a webhook signing secret does not open; the subscription gets no deliveries until its key is configured (SANFANG_OLD_SECRET_KEYS)",
+				"subscription", doc.ID, "err", err)
+			continue
+		}
+		if stale {
+			s.sealAgain(ctx, doc.ID, doc.Secret, plain)
+		}
+		doc.Secret = plain
+		out = append(out, doc)
+	}
 	return out, nil
+}
+
+// sealAgain stores plain sealed under the current key in place of old (a
+// plain value or one sealed under a previous key), unless the stored value
+// changed meanwhile. A failure is logged: the old value still opens.
+func (s *Service) sealAgain(ctx context.Context, id, old, plain string) {
+	sealed, err := s.opts.Secrets.Seal(plain, id)
+	if err == nil {
+		_, err = s.subs.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}, {Key: "secret", Value: old}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "secret", Value: sealed}}}})
+	}
+	if err != nil {
+		s.log.WarnContext(ctx, "could not seal a webhook signing secret under the current key", "subscription", id, "err", err)
+	}
 }
 
 // matches tells whether sub wants rec.
