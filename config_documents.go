@@ -16,6 +16,10 @@ type documentsConfig struct {
 	// CORSOrigins are the origins whose pages (the dashboards) may call
 	// the endpoint from a browser; none: no cross-origin access.
 	CORSOrigins []string
+	// GatewayCredentials are the supergraph routers' credential ids: in
+	// production mode they may run unregistered _service and _entities
+	// operations.
+	GatewayCredentials []string
 }
 
 // documentSettings lists the documents settings (see settings in config.go).
@@ -32,6 +36,18 @@ func documentSettings() []setting {
 				}
 			}
 			c.Documents.Dir = v
+			return nil
+		}},
+		{"gateway-credentials", "SANFANG_GATEWAY_CREDENTIALS", "", "comma-separated credential ids of supergraph routers (an API key's id as \"sanfang apikey list\" shows it, or jwt:SUBJECT): in production mode they may also run unregistered operations on _service and _entities alone, which a router makes up per query", func(c *config, v string) error {
+			c.Documents.GatewayCredentials = nil
+			for part := range strings.SplitSeq(v, ",") {
+				if part = strings.TrimSpace(part); part != "" {
+					if strings.HasPrefix(part, "sfk_") {
+						return fmt.Errorf("list the key's id, not the key itself (sanfang apikey list shows the ids)")
+					}
+					c.Documents.GatewayCredentials = append(c.Documents.GatewayCredentials, part)
+				}
+			}
 			return nil
 		}},
 		{"cors-origins", "SANFANG_CORS_ORIGINS", "", "comma-separated origins whose pages may call the endpoint from a browser, e.g. https://dashboard.example.cn,http://localhost:5173; empty: no cross-origin access", func(c *config, v string) error {

@@ -299,6 +299,7 @@ func TestConfigErrors(t *testing.T) {
 		{map[string]string{"SANFANG_SECRET_KEY": strings.Repeat("ab", 32), "SANFANG_OLD_SECRET_KEYS": strings.Repeat("ab", 32)}, nil, "given twice"},
 		{map[string]string{"SANFANG_OLD_SECRET_KEYS": strings.Repeat("cd", 32)}, nil, "without SANFANG_SECRET_KEY"},
 		{map[string]string{"SANFANG_MODE": "production"}, nil, "production mode needs SANFANG_SECRET_KEY"},
+		{map[string]string{"SANFANG_GATEWAY_CREDENTIALS": "sfk_0123_abcd"}, nil, "SANFANG_GATEWAY_CREDENTIALS"},
 	}
 	for _, tt := range tests {
 		err := run(context.Background(), tt.args, func(k string) string { return tt.env[k] }, io.Discard, io.Discard)

@@ -2,6 +2,9 @@ package graph
 
 import (
 	"context"
+	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
@@ -9,6 +12,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"sanfang/internal/auth"
 	"sanfang/internal/documents"
 )
 
@@ -37,22 +41,49 @@ const apqCacheSize = 1000
 //     validated or run, and before the APQ cache keeps it. An unknown hash
 //     alone gets PersistedQueryNotFound, so APQ clients send the text,
 //     which is then checked.
+//   - A supergraph router makes up its _entities operations per client
+//     query, so they cannot be registered ahead. With only set, a request
+//     from one of the gateway credentials may run an unregistered
+//     operation if every field at its root is _service, _entities or
+//     __typename (checked once it is parsed); any other unregistered
+//     operation is refused to it as to everyone. Limits and the
+//     credential's permissions apply as usual.
 //   - With introspection off, an operation asking for __schema or __type
-//     is refused with INTROSPECTION_DISABLED; a registered operation
-//     selecting Apollo Federation's _service (a gateway's or a schema
-//     registry's) gets introspection for that request, since _service
-//     needs it to give the SDL.
+//     is refused with INTROSPECTION_DISABLED; a registered or gateway
+//     operation selecting Apollo Federation's _service (a gateway's or a
+//     schema registry's) gets introspection for that request, since
+//     _service needs it to give the SDL.
 type trustedDocuments struct {
 	registry *documents.Registry
 	apq      extension.AutomaticPersistedQuery
 	only     bool
+	gateways map[string]bool
 }
 
-func newTrustedDocuments(registry *documents.Registry, only bool) trustedDocuments {
+func newTrustedDocuments(registry *documents.Registry, only bool, gateways []string) trustedDocuments {
 	if registry == nil {
 		registry = documents.NewRegistry()
 	}
-	return trustedDocuments{registry: registry, apq: extension.AutomaticPersistedQuery{Cache: lru.New[string](apqCacheSize)}, only: only}
+	t := trustedDocuments{registry: registry, apq: extension.AutomaticPersistedQuery{Cache: lru.New[string](apqCacheSize)}, only: only, gateways: map[string]bool{}}
+	for _, id := range gateways {
+		t.gateways[id] = true
+	}
+	return t
+}
+
+// gatewayStats is kept in the operation's stats when an unregistered
+// operation of a gateway credential was let through, to be checked once
+// parsed.
+const gatewayStats = "GatewayOperation"
+
+// federationRootFields are the root fields a gateway credential's
+// unregistered operation may select.
+var federationRootFields = map[string]bool{"_service": true, "_entities": true, "__typename": true}
+
+// fromGateway reports whether the request's credential is a gateway's.
+func (t trustedDocuments) fromGateway(ctx context.Context) bool {
+	p := auth.FromContext(ctx)
+	return len(t.gateways) > 0 && !p.IsAnonymous() && t.gateways[p.ID]
 }
 
 var _ interface {
@@ -89,7 +120,8 @@ func (t trustedDocuments) MutateOperationParameters(ctx context.Context, p *grap
 		}
 	}
 	var doc *documents.Document
-	if t.only && p.Query != "" {
+	gateway := t.only && t.fromGateway(ctx)
+	if t.only && p.Query != "" && !gateway {
 		// Refuse before the APQ cache keeps the text.
 		if doc = t.match(p.Query); doc == nil {
 			return notAllowed()
@@ -104,9 +136,12 @@ func (t trustedDocuments) MutateOperationParameters(ctx context.Context, p *grap
 		return err
 	}
 	if t.only && doc == nil {
-		// The text came from the APQ cache.
+		// The text came from the APQ cache, or a gateway sent it.
 		if doc = t.match(p.Query); doc == nil {
-			return notAllowed()
+			if !gateway {
+				return notAllowed()
+			}
+			graphql.GetOperationContext(ctx).Stats.SetExtension(gatewayStats, true)
 		}
 	}
 	if doc != nil {
@@ -145,17 +180,36 @@ func persistedHash(ext map[string]any) string {
 }
 
 func (t trustedDocuments) MutateOperationContext(ctx context.Context, opCtx *graphql.OperationContext) *gqlerror.Error {
-	if !opCtx.DisableIntrospection {
+	gateway := opCtx.Stats.GetExtension(gatewayStats) == true
+	if !opCtx.DisableIntrospection && !gateway {
 		return nil
 	}
 	root := rootFields(opCtx.Doc, opCtx.Operation.SelectionSet, map[string]bool{})
+	if gateway {
+		var others []string
+		for name := range root {
+			if !federationRootFields[name] {
+				others = append(others, name)
+			}
+		}
+		if len(others) > 0 {
+			slices.Sort(others)
+			return &gqlerror.Error{
+				Message:    fmt.Sprintf("this server runs only registered operations (production mode); a gateway credential may also run operations on _service and _entities alone, and this one selects %s: register it with \"sanfang documents add FILE\"", strings.Join(others, ", ")),
+				Extensions: map[string]any{"code": codePersistedQueryNotAllowed},
+			}
+		}
+	}
+	if !opCtx.DisableIntrospection {
+		return nil
+	}
 	if root["__schema"] || root["__type"] {
 		return &gqlerror.Error{
 			Message:    "introspection is off on this server (__schema and __type); the schema is published as schema.graphql",
 			Extensions: map[string]any{"code": codeIntrospectionDisabled},
 		}
 	}
-	if root["_service"] && TrustedDocument(ctx) != nil {
+	if root["_service"] && (TrustedDocument(ctx) != nil || gateway) {
 		opCtx.DisableIntrospection = false
 	}
 	return nil

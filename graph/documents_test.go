@@ -16,6 +16,7 @@ import (
 	"sanfang/internal/auth"
 	"sanfang/internal/documents"
 	"sanfang/internal/events"
+	"sanfang/internal/seed"
 	"sanfang/internal/store"
 	"sanfang/internal/webhook"
 	"sanfang/internal/write"
@@ -26,16 +27,28 @@ import (
 // development mode, with the given registered documents.
 func serveMode(t *testing.T, production bool, docs ...documents.Document) *testServer {
 	t.Helper()
+	return serveModeWithGateways(t, production, jointMeeting(t), nil, docs...)
+}
+
+// serveModeWithGateways is serveMode on the data set ds whose gateway
+// credentials are those gateways makes on the store.
+func serveModeWithGateways(t *testing.T, production bool, ds *seed.Dataset, gateways func(*store.Store) []string, docs ...documents.Document) *testServer {
+	t.Helper()
 	st := db.Open(t, nil)
-	if _, err := st.Load(context.Background(), jointMeeting(t)); err != nil {
+	if _, err := st.Load(context.Background(), ds); err != nil {
 		t.Fatal(err)
+	}
+	var gatewayIDs []string
+	if gateways != nil {
+		gatewayIDs = gateways(st)
 	}
 	authn := &auth.Authenticator{Keys: auth.NewKeyStore(st.Database(store.Joint)), AnonymousReads: true}
 	bus := events.NewBus(st)
 	hooks := webhook.New(st.Database(store.Joint), bus, webhook.Options{AllowInsecure: true})
 	h := graph.NewHandler(graph.Options{Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: bus, Webhooks: hooks,
 		KeepAlive: 200 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(testLog{t}, nil)),
-		Introspection: !production, Documents: documents.NewRegistry(docs...), TrustedDocumentsOnly: production, DisableSuggestions: production})
+		Introspection: !production, Documents: documents.NewRegistry(docs...), TrustedDocumentsOnly: production, DisableSuggestions: production,
+		GatewayCredentials: gatewayIDs})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return &testServer{URL: srv.URL, Store: st}
@@ -224,4 +237,66 @@ func TestDevelopmentRunsEverythingAndRegisteredByHash(t *testing.T) {
 	if len(got.Bodies) != 4 {
 		t.Fatalf("%+v", got)
 	}
+}
+
+// A supergraph router makes up its _entities operations per client query,
+// so they cannot be registered ahead: in production its credential (and
+// only its) may run unregistered operations on _service and _entities
+// alone, with introspection for _service; anything else unregistered is
+// refused to it as to everyone.
+func TestProductionLetsTheGatewayRunFederationOperations(t *testing.T) {
+	s, gatewayKey := serveWithGateway(t, jointMeeting(t))
+	viewer := s.key(t, roles["viewer"])
+
+	entities := `query($r: [_Any!]!) { _entities(representations: $r) { ... on Body { __typename shortName } } }`
+	reps := map[string]any{"r": []any{map[string]any{"__typename": "Body", "id": gid("Body", "POSTAL")}}}
+	service := `query { _service { sdl } }`
+
+	var got struct {
+		Entities []struct{ Typename, ShortName string } `json:"_entities"`
+	}
+	dataOf(t, "gateway _entities", send(t, s.URL, httpCase{key: gatewayKey, body: body(map[string]any{"query": entities, "variables": reps})}), &got)
+	if len(got.Entities) != 1 || got.Entities[0].ShortName == "" {
+		t.Errorf("gateway _entities = %+v", got)
+	}
+	var svc struct {
+		Service struct{ SDL string } `json:"_service"`
+	}
+	dataOf(t, "gateway _service", send(t, s.URL, httpCase{key: gatewayKey, body: body(map[string]any{"query": service})}), &svc)
+	if !strings.Contains(svc.Service.SDL, "type Enterprise") {
+		t.Errorf("gateway _service SDL: %.200q", svc.Service.SDL)
+	}
+
+	for _, c := range []httpCase{
+		{name: "another key's _entities", key: viewer, body: body(map[string]any{"query": entities, "variables": reps}), message: "registered"},
+		{name: "anonymous _service", body: body(map[string]any{"query": service}), message: "registered"},
+		{name: "gateway, another root field", key: gatewayKey, body: body(map[string]any{"query": `{ _service { sdl } bodies { code } }`}), message: "selects bodies"},
+		{name: "gateway, another field by fragment", key: gatewayKey, body: body(map[string]any{"query": `{ ...F } fragment F on Query { enterprises { totalCount } }`}), message: "selects enterprises"},
+		{name: "gateway, a mutation", key: gatewayKey, body: body(map[string]any{"query": `mutation { deleteWebhook(id: "x") { id } }`}), message: "selects deleteWebhook"},
+	} {
+		c.accept, c.status, c.data, c.code = grType, 403, "absent", "PERSISTED_QUERY_NOT_ALLOWED"
+		c.check(t, send(t, s.URL, c))
+	}
+	// The gateway's text in the APQ cache does not let others send its hash.
+	c := apq("another key, the gateway's hash", grType, "", sha(service))
+	c.key = viewer
+	c.status, c.data, c.code = 403, "absent", "PERSISTED_QUERY_NOT_ALLOWED"
+	send(t, s.URL, httpCase{key: gatewayKey, body: body(map[string]any{"query": service, "extensions": persisted(sha(service))})})
+	c.check(t, send(t, s.URL, c))
+}
+
+// serveWithGateway serves ds in production mode with one gateway
+// credential, a viewer's API key, which it returns.
+func serveWithGateway(t *testing.T, ds *seed.Dataset) (*testServer, string) {
+	t.Helper()
+	var gatewayKey string
+	s := serveModeWithGateways(t, true, ds, func(st *store.Store) []string {
+		plain, k, err := auth.NewKeyStore(st.Database(store.Joint)).Create(context.Background(), auth.KeySpec{Name: "supergraph-router", Role: auth.RoleViewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gatewayKey = plain
+		return []string{k.ID}
+	})
+	return s, gatewayKey
 }

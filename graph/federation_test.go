@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"sanfang/internal/seed"
 	"sanfang/internal/synth"
 )
 
@@ -32,7 +33,22 @@ func federationDir(t *testing.T) string {
 func TestFederationThroughTheApolloGateway(t *testing.T) {
 	dir := federationDir(t)
 	ds := synthetic(t, synth.Tiny)
-	s := newServer(t, ds)
+	t.Run("development", func(t *testing.T) {
+		composeAndQuery(t, dir, ds, newServer(t, ds).URL, "")
+	})
+	// In production mode the router's credential (a gateway credential)
+	// runs its unregistered _service and _entities operations.
+	t.Run("production", func(t *testing.T) {
+		s, key := serveWithGateway(t, ds)
+		composeAndQuery(t, dir, ds, s.URL, key)
+	})
+}
+
+// composeAndQuery runs test/federation's script against the server at url,
+// sending key as a bearer token if set, and checks that the gateway
+// returns this server's names for the partner's credit codes.
+func composeAndQuery(t *testing.T, dir string, ds *seed.Dataset, url, key string) {
+	t.Helper()
 	want := map[string]string{}
 	var codes []string
 	for _, e := range ds.Enterprises[:3] {
@@ -41,7 +57,7 @@ func TestFederationThroughTheApolloGateway(t *testing.T) {
 	}
 	cmd := exec.Command("node", "compose-and-query.mjs")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "SANFANG_URL="+s.URL, "CREDIT_CODES="+strings.Join(codes, ","))
+	cmd.Env = append(os.Environ(), "SANFANG_URL="+url, "SANFANG_KEY="+key, "CREDIT_CODES="+strings.Join(codes, ","))
 	out, err := cmd.Output()
 	var got struct {
 		OK    bool

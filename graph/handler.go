@@ -64,6 +64,11 @@ type Options struct {
 	// TrustedDocumentsOnly (production mode) refuses every document that is
 	// not registered, before it runs.
 	TrustedDocumentsOnly bool
+	// GatewayCredentials are the credential ids (auth.Principal.ID) of the
+	// supergraph routers: with TrustedDocumentsOnly they may still run
+	// unregistered operations that select only Apollo Federation's
+	// _service and _entities, whose shapes a router makes up per query.
+	GatewayCredentials []string
 	// DisableSuggestions leaves "did you mean" hints out of validation
 	// errors (production mode).
 	DisableSuggestions bool
@@ -108,7 +113,7 @@ func NewHandler(o Options) http.Handler {
 	if o.Introspection {
 		srv.Use(extension.Introspection{})
 	}
-	srv.Use(newTrustedDocuments(o.Documents, o.TrustedDocumentsOnly))
+	srv.Use(newTrustedDocuments(o.Documents, o.TrustedDocumentsOnly, o.GatewayCredentials))
 	if o.Cache != nil {
 		srv.Use(&respcache.Extension{Cache: o.Cache, TypeKinds: CacheTypeKinds, Skip: notCacheable})
 	}

@@ -4,6 +4,9 @@
 // resolve enterprises. Prints one JSON line; exits 1 on failure.
 //
 //   SANFANG_URL=http://127.0.0.1:8080/graphql CREDIT_CODES=code1,code2 node compose-and-query.mjs
+//
+// With SANFANG_KEY set, every request to sanfang carries it as a bearer
+// token, as a router's does in production mode (SANFANG_GATEWAY_CREDENTIALS).
 import { composeServices } from '@apollo/composition';
 import { ApolloGateway, LocalGraphQLDataSource, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -13,10 +16,11 @@ import { parse } from 'graphql';
 const fail = (msg) => { console.log(JSON.stringify({ ok: false, error: String(msg) })); process.exit(1); };
 const url = process.env.SANFANG_URL;
 const codes = (process.env.CREDIT_CODES || '').split(',').filter(Boolean);
+const auth = process.env.SANFANG_KEY ? { Authorization: 'Bearer ' + process.env.SANFANG_KEY } : {};
 
 try {
   // sanfang's SDL, as a gateway or a schema registry reads it.
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
+  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: JSON.stringify({ query: '{ _service { sdl } }' }) });
   const sdl = (await res.json()).data?._service?.sdl;
   if (!sdl) fail('no _service.sdl');
 
@@ -44,7 +48,12 @@ try {
     supergraphSdl: composed.supergraphSdl,
     buildService: ({ name, url }) => name === 'partner'
       ? new LocalGraphQLDataSource(buildSubgraphSchema({ typeDefs: partnerTypeDefs, resolvers: partnerResolvers }))
-      : new RemoteGraphQLDataSource({ url }),
+      : new RemoteGraphQLDataSource({
+        url,
+        willSendRequest({ request }) {
+          for (const [k, v] of Object.entries(auth)) request.http.headers.set(k, v);
+        },
+      }),
   });
   const server = new ApolloServer({ gateway });
   await server.start();
