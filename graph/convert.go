@@ -20,8 +20,8 @@ type conv struct {
 	problems []domain.FieldError
 }
 
-func (c *conv) add(field, format string, args ...any) {
-	c.problems = append(c.problems, domain.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+func (c *conv) add(field string, reason domain.FieldProblemReason, format string, args ...any) {
+	c.problems = append(c.problems, domain.FieldError{Field: field, Reason: reason, Message: fmt.Sprintf(format, args...)})
 }
 
 // err is the BAD_USER_INPUT error listing every problem, or nil.
@@ -31,7 +31,7 @@ func (c *conv) err() error { return domain.Invalid("input", c.problems) }
 func (c *conv) id(field, typ, gid string) string {
 	id, err := localID(field, typ, gid)
 	if err != nil {
-		c.add(field, "%s", err.Error())
+		c.add(field, domain.ReasonInvalidFormat, "%s", err.Error())
 	}
 	return id
 }
@@ -59,7 +59,7 @@ func setRequired[T any](c *conv, field string, o graphql.Omittable[*T], dst *T) 
 		return
 	}
 	if v == nil {
-		c.add(field, "%s cannot be cleared: leave it out to keep it, or send a new value", field)
+		c.add(field, domain.ReasonNotAllowed, "%s cannot be cleared: leave it out to keep it, or send a new value", field)
 		return
 	}
 	*dst = *v
@@ -287,7 +287,7 @@ func receipt(typ string, r write.Receipt) *model.Receipt {
 			e.Fields = append(e.Fields, &f)
 		}
 		if len(e.Fields) == 0 && r.Error.Field != "" {
-			e.Fields = append(e.Fields, &domain.FieldError{Field: r.Error.Field, Message: r.Error.Message})
+			e.Fields = append(e.Fields, &domain.FieldError{Field: r.Error.Field, Reason: domain.ReasonForCode(r.Error.Code), Message: r.Error.Message})
 		}
 		out.Error = e
 	}

@@ -311,6 +311,7 @@ type ComplexityRoot struct {
 	FieldProblem struct {
 		Field   func(childComplexity int) int
 		Message func(childComplexity int) int
+		Reason  func(childComplexity int) int
 	}
 
 	FiguresEvent struct {
@@ -2182,6 +2183,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.FieldProblem.Message(childComplexity), true
+	case "FieldProblem.reason":
+		if e.ComplexityRoot.FieldProblem.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FieldProblem.Reason(childComplexity), true
 
 	case "FiguresEvent.change":
 		if e.ComplexityRoot.FiguresEvent.Change == nil {
@@ -5536,6 +5543,8 @@ func (ec *executionContext) childFields_FieldProblem(ctx context.Context, field 
 	switch field.Name {
 	case "field":
 		return ec.fieldContext_FieldProblem_field(ctx, field)
+	case "reason":
+		return ec.fieldContext_FieldProblem_reason(ctx, field)
 	case "message":
 		return ec.fieldContext_FieldProblem_message(ctx, field)
 	}
@@ -13410,6 +13419,29 @@ func (ec *executionContext) _FieldProblem_field(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_FieldProblem_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("FieldProblem", field, false, false, "String")
+}
+
+func (ec *executionContext) _FieldProblem_reason(ctx context.Context, field graphql.CollectedField, obj *domain.FieldError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FieldProblem_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v domain.FieldProblemReason) graphql.Marshaler {
+			return ec.marshalNFieldProblemReason2sanfangᚋinternalᚋdomainᚐFieldProblemReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FieldProblem_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FieldProblem", field, false, false, "FieldProblemReason")
 }
 
 func (ec *executionContext) _FieldProblem_message(ctx context.Context, field graphql.CollectedField, obj *domain.FieldError) (ret graphql.Marshaler) {
@@ -30843,6 +30875,11 @@ func (ec *executionContext) _FieldProblem(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "reason":
+			out.Values[i] = ec._FieldProblem_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "message":
 			out.Values[i] = ec._FieldProblem_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35383,6 +35420,21 @@ func (ec *executionContext) marshalNFieldProblem2ᚖsanfangᚋinternalᚋdomain�
 		return graphql.Null
 	}
 	return ec._FieldProblem(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFieldProblemReason2sanfangᚋinternalᚋdomainᚐFieldProblemReason(ctx context.Context, v any) (domain.FieldProblemReason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := domain.FieldProblemReason(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFieldProblemReason2sanfangᚋinternalᚋdomainᚐFieldProblemReason(ctx context.Context, sel ast.SelectionSet, v domain.FieldProblemReason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FieldProblemReason!")
+	}
+	return res
 }
 
 func (ec *executionContext) unmarshalNFieldSet2string(ctx context.Context, v any) (string, error) {

@@ -133,15 +133,15 @@ func (spec KeySpec) Validate(now time.Time) error {
 	name := strings.TrimSpace(spec.Name)
 	switch {
 	case name == "":
-		ps = append(ps, domain.FieldError{Field: "name", Message: "a name is required: say who or what holds the key"})
+		ps = append(ps, domain.FieldError{Field: "name", Reason: domain.ReasonRequired, Message: "a name is required: say who or what holds the key"})
 	case utf8.RuneCountInString(name) > maxKeyName:
-		ps = append(ps, domain.FieldError{Field: "name", Message: fmt.Sprintf("at most %d characters", maxKeyName)})
+		ps = append(ps, domain.FieldError{Field: "name", Reason: domain.ReasonTooLong, Message: fmt.Sprintf("at most %d characters", maxKeyName)})
 	}
 	for _, p := range checkScope(spec.Role, spec.Body, spec.EnterpriseID) {
-		ps = append(ps, domain.FieldError{Field: p.what, Message: p.message})
+		ps = append(ps, domain.FieldError{Field: p.what, Reason: p.reason, Message: p.message})
 	}
 	if spec.ExpiresAt != nil && !spec.ExpiresAt.After(now) {
-		ps = append(ps, domain.FieldError{Field: "expiresAt", Message: fmt.Sprintf("%s is not in the future", spec.ExpiresAt.UTC().Format(time.RFC3339))})
+		ps = append(ps, domain.FieldError{Field: "expiresAt", Reason: domain.ReasonOutOfRange, Message: fmt.Sprintf("%s is not in the future", spec.ExpiresAt.UTC().Format(time.RFC3339))})
 	}
 	return domain.Invalid("", ps)
 }

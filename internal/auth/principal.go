@@ -107,7 +107,9 @@ func FromContext(ctx context.Context) *Principal {
 // scopeProblem is one thing wrong with a role's scope; what is "role",
 // "body" or "enterprise".
 type scopeProblem struct {
-	what, message string
+	what    string
+	reason  domain.FieldProblemReason
+	message string
 }
 
 // checkScope checks that a role, body and enterprise make a usable grant:
@@ -119,22 +121,22 @@ func checkScope(role Role, body domain.BodyCode, enterprise string) []scopeProbl
 	bodies := strings.Join(domain.Strings(domain.BodyCodes), ", ")
 	if !role.Valid() {
 		if role == "" {
-			ps = append(ps, scopeProblem{"role", "a role is required: one of " + strings.Join(domain.Strings(Roles), ", ")})
+			ps = append(ps, scopeProblem{"role", domain.ReasonRequired, "a role is required: one of " + strings.Join(domain.Strings(Roles), ", ")})
 		} else {
-			ps = append(ps, scopeProblem{"role", fmt.Sprintf("%q is not a role: use one of %s", role, strings.Join(domain.Strings(Roles), ", "))})
+			ps = append(ps, scopeProblem{"role", domain.ReasonUnknownValue, fmt.Sprintf("%q is not a role: use one of %s", role, strings.Join(domain.Strings(Roles), ", "))})
 		}
 	}
 	switch {
 	case body != "" && !body.Valid():
-		ps = append(ps, scopeProblem{"body", fmt.Sprintf("%q is not a body: use one of %s", body, bodies)})
+		ps = append(ps, scopeProblem{"body", domain.ReasonUnknownValue, fmt.Sprintf("%q is not a body: use one of %s", body, bodies)})
 	case body == "" && role == RoleEditor:
-		ps = append(ps, scopeProblem{"body", "an editor needs the body whose records it maintains: one of " + bodies})
+		ps = append(ps, scopeProblem{"body", domain.ReasonRequired, "an editor needs the body whose records it maintains: one of " + bodies})
 	}
 	switch {
 	case role == RolePartner && strings.TrimSpace(enterprise) == "":
-		ps = append(ps, scopeProblem{"enterprise", "a partner needs the id of the enterprise it is scoped to (e.g. ent-sf)"})
+		ps = append(ps, scopeProblem{"enterprise", domain.ReasonRequired, "a partner needs the id of the enterprise it is scoped to (e.g. ent-sf)"})
 	case role != RolePartner && role.Valid() && enterprise != "":
-		ps = append(ps, scopeProblem{"enterprise", fmt.Sprintf("only partners are scoped to an enterprise; a%s %s is not", an(string(role)), role)})
+		ps = append(ps, scopeProblem{"enterprise", domain.ReasonNotAllowed, fmt.Sprintf("only partners are scoped to an enterprise; a%s %s is not", an(string(role)), role)})
 	}
 	return ps
 }

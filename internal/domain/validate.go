@@ -98,7 +98,7 @@ func (e *Enterprise) Validate() []FieldError {
 	c.optLine("brandEn", e.BrandEn, MaxNameLength)
 	if e.CreditCode != nil {
 		if err := ValidateCreditCode(*e.CreditCode); err != nil {
-			c.add("creditCode", "creditCode %q is not a valid unified social credit code: %v", *e.CreditCode, err)
+			c.add("creditCode", ReasonInvalidFormat, "creditCode %q is not a valid unified social credit code: %v", *e.CreditCode, err)
 		}
 	}
 	c.regions("regionCodes", e.RegionCodes)
@@ -130,20 +130,20 @@ func (u *Union) Validate() []FieldError {
 	switch u.Kind {
 	case UnionEnterprise:
 		if u.EnterpriseID == nil {
-			c.add("enterpriseId", "enterpriseId is required for an ENTERPRISE union: give the enterprise whose union it is")
+			c.add("enterpriseId", ReasonRequired, "enterpriseId is required for an ENTERPRISE union: give the enterprise whose union it is")
 		}
 	case UnionRegionalFederation:
 		if u.EnterpriseID != nil {
-			c.add("enterpriseId", "enterpriseId must be left out for a REGIONAL_FEDERATION: a regional federation belongs to a city, not an enterprise")
+			c.add("enterpriseId", ReasonConflict, "enterpriseId must be left out for a REGIONAL_FEDERATION: a regional federation belongs to a city, not an enterprise")
 		}
 		if len(u.RegionCodes) != 1 {
-			c.add("regionCodes", "regionCodes must hold exactly one city for a REGIONAL_FEDERATION, got %d", len(u.RegionCodes))
+			c.add("regionCodes", ReasonConflict, "regionCodes must hold exactly one city for a REGIONAL_FEDERATION, got %d", len(u.RegionCodes))
 		}
 	}
 	c.regions("regionCodes", u.RegionCodes)
 	c.optID("parentId", u.ParentID)
 	if u.ParentID != nil && u.ID != "" && *u.ParentID == u.ID {
-		c.add("parentId", "parentId %q is the union itself: a union cannot be its own parent", *u.ParentID)
+		c.add("parentId", ReasonConflict, "parentId %q is the union itself: a union cannot be its own parent", *u.ParentID)
 	}
 	c.optID("chairId", u.ChairID)
 	c.provenance("provenance", u.Provenance)
@@ -156,7 +156,7 @@ func (f *MembershipFigures) Validate() []FieldError {
 	var c fieldChecks
 	c.id("unionId", f.UnionID)
 	if err := ValidatePeriod(f.Period); err != nil {
-		c.add("period", "period %v", err)
+		c.add("period", ReasonInvalidFormat, "period %v", err)
 	}
 	c.count("employees", f.Employees)
 	c.count("couriers", f.Couriers)
@@ -183,18 +183,18 @@ func (p *Person) Validate() []FieldError {
 			c.name(at+".title", t.Title, MaxTitleLength)
 			k := Title{BodyID: t.BodyID, Title: strings.TrimSpace(t.Title)}
 			if j, dup := seen[k]; dup && k.Title != "" {
-				c.add(at, "titles[%d] repeats titles[%d] (%s %s): list each post once", i, j, t.BodyID, k.Title)
+				c.add(at, ReasonDuplicate, "titles[%d] repeats titles[%d] (%s %s): list each post once", i, j, t.BodyID, k.Title)
 			} else if !dup {
 				seen[k] = i
 			}
 		}
 	}
 	if p.Phone != nil && !mobilePhone.MatchString(*p.Phone) && !landlinePhone.MatchString(*p.Phone) {
-		c.add("phone", "phone %q is not a phone number: write a mobile number as 11 digits starting with 1 (e.g. 13800138000) or a landline as area code, hyphen, number (e.g. 0351-1234567)", *p.Phone)
+		c.add("phone", ReasonInvalidFormat, "phone %q is not a phone number: write a mobile number as 11 digits starting with 1 (e.g. 13800138000) or a landline as area code, hyphen, number (e.g. 0351-1234567)", *p.Phone)
 	}
 	if p.Email != nil {
 		if msg := checkEmail(*p.Email); msg != "" {
-			c.add("email", "email %q %s", *p.Email, msg)
+			c.add("email", ReasonInvalidFormat, "email %q %s", *p.Email, msg)
 		}
 	}
 	c.provenance("provenance", p.Provenance)
@@ -206,7 +206,7 @@ func (m *Meeting) Validate() []FieldError {
 	var c fieldChecks
 	checkEnum(&c, "kind", m.Kind, meetingKindValues)
 	if m.Sequence != nil && *m.Sequence < 1 {
-		c.add("sequence", "sequence must be 1 or more (第一次 is 1), got %d", *m.Sequence)
+		c.add("sequence", ReasonOutOfRange, "sequence must be 1 or more (第一次 is 1), got %d", *m.Sequence)
 	}
 	c.name("title", m.Title, MaxTitleLength)
 	c.date("date", m.Date)
@@ -223,7 +223,7 @@ func (m *Meeting) Validate() []FieldError {
 			c.optID(at+".enterpriseId", p.EnterpriseID)
 			c.optID(at+".unionId", p.UnionID)
 			if p.PersonID == nil && p.BodyID == nil && p.EnterpriseID == nil && p.UnionID == nil {
-				c.add(at, "participants[%d] names no one: give at least one of personId, bodyId, enterpriseId, unionId", i)
+				c.add(at, ReasonRequired, "participants[%d] names no one: give at least one of personId, bodyId, enterpriseId, unionId", i)
 			}
 			c.optName(at+".capacity", p.Capacity, MaxNameLength)
 			c.provenance(at+".provenance", p.Provenance)
@@ -238,7 +238,7 @@ func (m *Meeting) Validate() []FieldError {
 			c.optID(at+".unionId", s.UnionID)
 			c.optID(at+".enterpriseId", s.EnterpriseID)
 			if s.SpeakerID == nil && s.BodyID == nil && s.UnionID == nil && s.EnterpriseID == nil {
-				c.add(at, "speeches[%d] names no speaker: give at least one of speakerId, bodyId, unionId, enterpriseId", i)
+				c.add(at, ReasonRequired, "speeches[%d] names no speaker: give at least one of speakerId, bodyId, unionId, enterpriseId", i)
 			}
 			c.optText(at+".summary", s.Summary)
 			c.provenance(at+".provenance", s.Provenance)
@@ -261,7 +261,7 @@ func (m *Meeting) Validate() []FieldError {
 		c.name("source.publisher", s.Publisher, MaxNameLength)
 		if s.URL != nil {
 			if msg := checkURL(*s.URL); msg != "" {
-				c.add("source.url", "url %q %s", *s.URL, msg)
+				c.add("source.url", ReasonInvalidFormat, "url %q %s", *s.URL, msg)
 			}
 		}
 	}
@@ -273,7 +273,7 @@ func (m *Meeting) Validate() []FieldError {
 func (p *Plan) Validate() []FieldError {
 	var c fieldChecks
 	if p.Year < MinPlanYear || p.Year > MaxPlanYear {
-		c.add("year", "year must be between %d and %d, got %d", MinPlanYear, MaxPlanYear, p.Year)
+		c.add("year", ReasonOutOfRange, "year must be between %d and %d, got %d", MinPlanYear, MaxPlanYear, p.Year)
 	}
 	c.name("title", p.Title, MaxTitleLength)
 	checkEnum(&c, "status", p.Status, planStatusValues)
@@ -288,7 +288,7 @@ func (t *Task) Validate() []FieldError {
 	var c fieldChecks
 	c.id("planId", t.PlanID)
 	if t.Number < 1 {
-		c.add("number", "number must be 1 or more (the task's place in the plan), got %d", t.Number)
+		c.add("number", ReasonOutOfRange, "number must be 1 or more (the task's place in the plan), got %d", t.Number)
 	}
 	c.name("title", t.Title, MaxTitleLength)
 	c.optText("description", t.Description)
@@ -297,13 +297,13 @@ func (t *Task) Validate() []FieldError {
 	if c.bodies("supportingBodyIds", t.SupportingBodyIDs, false) {
 		for i, id := range t.SupportingBodyIDs {
 			if id == t.LeadBodyID && id != "" {
-				c.add(fmt.Sprintf("supportingBodyIds[%d]", i), "supportingBodyIds[%d] %q is the lead body: a body does not support its own task", i, id)
+				c.add(fmt.Sprintf("supportingBodyIds[%d]", i), ReasonConflict, "supportingBodyIds[%d] %q is the lead body: a body does not support its own task", i, id)
 			}
 		}
 	}
 	c.progress(t.Status, t.Progress)
 	if t.Weight != nil && (!(*t.Weight > 0) || math.IsInf(*t.Weight, 0)) {
-		c.add("weight", "weight must be a number greater than 0, got %v", *t.Weight)
+		c.add("weight", ReasonOutOfRange, "weight must be a number greater than 0, got %v", *t.Weight)
 	}
 	if c.listLen("milestones", len(t.Milestones)) {
 		for i, ms := range t.Milestones {
@@ -356,8 +356,8 @@ func (a *Activity) Validate() []FieldError {
 // fieldChecks gathers the problems of one record.
 type fieldChecks struct{ out []FieldError }
 
-func (c *fieldChecks) add(field, format string, args ...any) {
-	c.out = append(c.out, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+func (c *fieldChecks) add(field string, reason FieldProblemReason, format string, args ...any) {
+	c.out = append(c.out, FieldError{Field: field, Reason: reason, Message: fmt.Sprintf(format, args...)})
 }
 
 // leafName is the last part of a field path, for messages: "bodyId" for
@@ -372,7 +372,7 @@ func leafName(field string) string {
 // name checks a required one-line text: a name, title or label.
 func (c *fieldChecks) name(field, v string, max int) {
 	if strings.TrimSpace(v) == "" {
-		c.add(field, "%s is required", leafName(field))
+		c.add(field, ReasonRequired, "%s is required", leafName(field))
 		return
 	}
 	c.line(field, v, max)
@@ -385,7 +385,7 @@ func (c *fieldChecks) optName(field string, v *string, max int) {
 		return
 	}
 	if strings.TrimSpace(*v) == "" {
-		c.add(field, "%s is blank: leave it out or give a value", leafName(field))
+		c.add(field, ReasonBlank, "%s is blank: leave it out or give a value", leafName(field))
 		return
 	}
 	c.line(field, *v, max)
@@ -404,21 +404,21 @@ func (c *fieldChecks) optLine(field, v string, max int) {
 func (c *fieldChecks) line(field, v string, max int) {
 	v = strings.TrimSpace(v)
 	if !utf8.ValidString(v) {
-		c.add(field, "%s is not valid UTF-8 text", leafName(field))
+		c.add(field, ReasonInvalidText, "%s is not valid UTF-8 text", leafName(field))
 		return
 	}
 	if n := utf8.RuneCountInString(v); n > max {
-		c.add(field, "%s is %d characters long; the most is %d", leafName(field), n, max)
+		c.add(field, ReasonTooLong, "%s is %d characters long; the most is %d", leafName(field), n, max)
 	}
 	if strings.IndexFunc(v, unicode.IsControl) >= 0 {
-		c.add(field, "%s must be one line: remove line breaks, tabs and other control characters", leafName(field))
+		c.add(field, ReasonInvalidText, "%s must be one line: remove line breaks, tabs and other control characters", leafName(field))
 	}
 }
 
 // text checks a required free text of up to MaxTextLength characters.
 func (c *fieldChecks) text(field, v string) {
 	if strings.TrimSpace(v) == "" {
-		c.add(field, "%s is required", leafName(field))
+		c.add(field, ReasonRequired, "%s is required", leafName(field))
 		return
 	}
 	c.multiline(field, v)
@@ -431,7 +431,7 @@ func (c *fieldChecks) optText(field string, v *string) {
 		return
 	}
 	if strings.TrimSpace(*v) == "" {
-		c.add(field, "%s is blank: leave it out or give a value", leafName(field))
+		c.add(field, ReasonBlank, "%s is blank: leave it out or give a value", leafName(field))
 		return
 	}
 	c.multiline(field, *v)
@@ -439,14 +439,14 @@ func (c *fieldChecks) optText(field string, v *string) {
 
 func (c *fieldChecks) multiline(field, v string) {
 	if !utf8.ValidString(v) {
-		c.add(field, "%s is not valid UTF-8 text", leafName(field))
+		c.add(field, ReasonInvalidText, "%s is not valid UTF-8 text", leafName(field))
 		return
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(v)); n > MaxTextLength {
-		c.add(field, "%s is %d characters long; the most is %d", leafName(field), n, MaxTextLength)
+		c.add(field, ReasonTooLong, "%s is %d characters long; the most is %d", leafName(field), n, MaxTextLength)
 	}
 	if strings.IndexFunc(v, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) >= 0 {
-		c.add(field, "%s holds control characters: keep to text, line breaks and tabs", leafName(field))
+		c.add(field, ReasonInvalidText, "%s holds control characters: keep to text, line breaks and tabs", leafName(field))
 	}
 }
 
@@ -466,18 +466,18 @@ func (c *fieldChecks) idOfLength(field, v string, max int) {
 	switch {
 	case strings.TrimSpace(v) == "":
 		if v == "" {
-			c.add(field, "%s is required", leafName(field))
+			c.add(field, ReasonRequired, "%s is required", leafName(field))
 		} else {
-			c.add(field, "%s is blank: give an id", leafName(field))
+			c.add(field, ReasonBlank, "%s is blank: give an id", leafName(field))
 		}
 	case strings.TrimSpace(v) != v:
-		c.add(field, "%s %q has spaces around it: remove them", leafName(field), v)
+		c.add(field, ReasonInvalidText, "%s %q has spaces around it: remove them", leafName(field), v)
 	case !utf8.ValidString(v):
-		c.add(field, "%s is not valid UTF-8 text", leafName(field))
+		c.add(field, ReasonInvalidText, "%s is not valid UTF-8 text", leafName(field))
 	case utf8.RuneCountInString(v) > max:
-		c.add(field, "%s is %d characters long; the most is %d", leafName(field), utf8.RuneCountInString(v), max)
+		c.add(field, ReasonTooLong, "%s is %d characters long; the most is %d", leafName(field), utf8.RuneCountInString(v), max)
 	case strings.IndexFunc(v, unicode.IsControl) >= 0:
-		c.add(field, "%s %q holds control characters", leafName(field), v)
+		c.add(field, ReasonInvalidText, "%s %q holds control characters", leafName(field), v)
 	}
 }
 
@@ -500,7 +500,7 @@ func (c *fieldChecks) repeat(first map[string]int, field string, i int, id strin
 		return
 	}
 	if j, dup := first[id]; dup {
-		c.add(fmt.Sprintf("%s[%d]", field, i), "%s[%d] %q is already listed at %s[%d]: list it once", field, i, id, field, j)
+		c.add(fmt.Sprintf("%s[%d]", field, i), ReasonDuplicate, "%s[%d] %q is already listed at %s[%d]: list it once", field, i, id, field, j)
 		return
 	}
 	first[id] = i
@@ -510,9 +510,9 @@ func (c *fieldChecks) repeat(first map[string]int, field string, i int, id strin
 func (c *fieldChecks) body(field, id string) {
 	switch {
 	case id == "":
-		c.add(field, "%s is required: use one of %s", leafName(field), bodyCodeList())
+		c.add(field, ReasonRequired, "%s is required: use one of %s", leafName(field), bodyCodeList())
 	case !BodyCode(id).Valid():
-		c.add(field, "%s %q is not a body: use one of %s", leafName(field), id, bodyCodeList())
+		c.add(field, ReasonUnknownValue, "%s %q is not a body: use one of %s", leafName(field), id, bodyCodeList())
 	}
 }
 
@@ -526,7 +526,7 @@ func (c *fieldChecks) optBody(field string, id *string) {
 // list was short enough to check item by item.
 func (c *fieldChecks) bodies(field string, ids []string, required bool) bool {
 	if required && len(ids) == 0 {
-		c.add(field, "%s needs at least one body: use %s", field, bodyCodeList())
+		c.add(field, ReasonRequired, "%s needs at least one body: use %s", field, bodyCodeList())
 	}
 	if !c.listLen(field, len(ids)) {
 		return false
@@ -544,7 +544,7 @@ func bodyCodeList() string { return strings.Join(Strings(BodyCodes), ", ") }
 // region checks one region code.
 func (c *fieldChecks) region(field, code string) {
 	if _, ok := RegionByCode(code); !ok {
-		c.add(field, "%s %q is not one of Shanxi's %d cities (e.g. %s for %s)", leafName(field), code, len(Regions), Regions[0].Code, Regions[0].Name)
+		c.add(field, ReasonUnknownValue, "%s %q is not one of Shanxi's %d cities (e.g. %s for %s)", leafName(field), code, len(Regions), Regions[0].Code, Regions[0].Name)
 	}
 }
 
@@ -565,7 +565,7 @@ func (c *fieldChecks) regions(field string, codes []string) {
 // oversized input does not yield thousands of problems).
 func (c *fieldChecks) listLen(field string, n int) bool {
 	if n > MaxListItems {
-		c.add(field, "%s has %d items; the most is %d", field, n, MaxListItems)
+		c.add(field, ReasonTooMany, "%s has %d items; the most is %d", field, n, MaxListItems)
 		return false
 	}
 	return true
@@ -574,7 +574,7 @@ func (c *fieldChecks) listLen(field string, n int) bool {
 // count checks that a figure, when given, is not negative.
 func (c *fieldChecks) count(field string, v *int) {
 	if v != nil && *v < 0 {
-		c.add(field, "%s must be 0 or more, got %d", field, *v)
+		c.add(field, ReasonOutOfRange, "%s must be 0 or more, got %d", field, *v)
 	}
 }
 
@@ -584,21 +584,21 @@ func (c *fieldChecks) atMost(partField string, part *int, wholeField string, who
 		return
 	}
 	if *part > *whole {
-		c.add(partField, "%s (%d) cannot be more than %s (%d): %s", partField, *part, wholeField, *whole, why)
+		c.add(partField, ReasonConflict, "%s (%d) cannot be more than %s (%d): %s", partField, *part, wholeField, *whole, why)
 	}
 }
 
 // date checks that a required date is set.
 func (c *fieldChecks) date(field string, t time.Time) {
 	if t.IsZero() {
-		c.add(field, "%s is required", field)
+		c.add(field, ReasonRequired, "%s is required", field)
 	}
 }
 
 // order checks that end is not before start, when both are given.
 func (c *fieldChecks) order(startField string, start *time.Time, endField string, end *time.Time) {
 	if start != nil && end != nil && end.Before(*start) {
-		c.add(endField, "%s %s is before %s %s", endField, end.Format(time.DateOnly), startField, start.Format(time.DateOnly))
+		c.add(endField, ReasonOrder, "%s %s is before %s %s", endField, end.Format(time.DateOnly), startField, start.Format(time.DateOnly))
 	}
 }
 
@@ -608,11 +608,11 @@ func (c *fieldChecks) progress(status TaskStatus, progress int) {
 	checkEnum(c, "status", status, taskStatusValues)
 	switch {
 	case progress < 0 || progress > 100:
-		c.add("progress", "progress must be between 0 and 100, got %d", progress)
+		c.add("progress", ReasonOutOfRange, "progress must be between 0 and 100, got %d", progress)
 	case status == TaskDone && progress != 100:
-		c.add("progress", "progress must be 100 when status is DONE, got %d: set progress to 100 or choose another status", progress)
+		c.add("progress", ReasonConflict, "progress must be 100 when status is DONE, got %d: set progress to 100 or choose another status", progress)
 	case status == TaskNotStarted && progress != 0:
-		c.add("progress", "progress must be 0 when status is NOT_STARTED, got %d: set progress to 0 or status to IN_PROGRESS", progress)
+		c.add("progress", ReasonConflict, "progress must be 0 when status is NOT_STARTED, got %d: set progress to 0 or status to IN_PROGRESS", progress)
 	}
 }
 
@@ -635,10 +635,10 @@ func checkEnum[T ~string](c *fieldChecks, field string, v T, known []T) {
 	}
 	list := strings.Join(Strings(known), ", ")
 	if v == "" {
-		c.add(field, "%s is required and must be one of %s", leafName(field), list)
+		c.add(field, ReasonRequired, "%s is required and must be one of %s", leafName(field), list)
 		return
 	}
-	c.add(field, "%s must be one of %s, got %s", leafName(field), list, strconv.Quote(string(v)))
+	c.add(field, ReasonUnknownValue, "%s must be one of %s, got %s", leafName(field), list, strconv.Quote(string(v)))
 }
 
 var (

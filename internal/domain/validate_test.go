@@ -50,6 +50,11 @@ func wantProblems(t *testing.T, got []FieldError, fields []string, phrase string
 	if !slices.Equal(paths, want) {
 		t.Fatalf("problems at %q, want %q; all problems: %+v", paths, want, got)
 	}
+	for _, p := range got {
+		if !slices.Contains(FieldProblemReasons, p.Reason) {
+			t.Errorf("problem at %s has reason %q, not one of FieldProblemReasons", p.Field, p.Reason)
+		}
+	}
 	if len(fields) == 0 {
 		return
 	}

@@ -28,6 +28,9 @@ type Problem struct {
 	// Code is BAD_USER_INPUT, FORBIDDEN (the credential may not write the
 	// row), CONFLICT or NOT_FOUND.
 	Code domain.ErrorCode
+	// Reason is the kind of problem, when the validation said; otherwise
+	// it follows from Code.
+	Reason domain.FieldProblemReason
 }
 
 // Options say how an import runs.
@@ -226,7 +229,11 @@ func (it *item[T]) asError() *domain.Error {
 		if p.Column != "" {
 			field = p.Column
 		}
-		fields = append(fields, domain.FieldError{Field: field, Message: p.Message})
+		reason := p.Reason
+		if reason == "" {
+			reason = domain.ReasonForCode(p.Code)
+		}
+		fields = append(fields, domain.FieldError{Field: field, Reason: reason, Message: p.Message})
 	}
 	de := domain.Invalid("", fields).(*domain.Error)
 	de.Code = code
@@ -288,7 +295,7 @@ func process[T any, P interface {
 			if c != nil {
 				label = c.Label()
 			}
-			it.probs = append(it.probs, Problem{Column: label, Message: fe.Message, Code: codeInput})
+			it.probs = append(it.probs, Problem{Column: label, Message: fe.Message, Code: codeInput, Reason: fe.Reason})
 		}
 		if it.keyBad {
 			continue

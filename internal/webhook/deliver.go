@@ -96,7 +96,7 @@ const (
 // Deliveries returns the delivery log, newest first.
 func (s *Service) Deliveries(ctx context.Context, f DeliveryFilter, limit int) ([]Delivery, error) {
 	if f.Status != "" && !slices.Contains(statuses, f.Status) {
-		return nil, domain.Invalid("filter", []domain.FieldError{{Field: "status",
+		return nil, domain.Invalid("filter", []domain.FieldError{{Field: "status", Reason: domain.ReasonUnknownValue,
 			Message: fmt.Sprintf("%q is not a delivery status; use PENDING, RETRYING, DELIVERED or FAILED", f.Status)}})
 	}
 	if limit <= 0 {

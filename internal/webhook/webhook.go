@@ -357,24 +357,24 @@ func (s *Service) Create(ctx context.Context, spec Spec) (Subscription, string, 
 // validate lists every problem with spec.
 func (s *Service) validate(ctx context.Context, spec Spec) []domain.FieldError {
 	var ps []domain.FieldError
-	add := func(field, format string, args ...any) {
-		ps = append(ps, domain.FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+	add := func(field string, reason domain.FieldProblemReason, format string, args ...any) {
+		ps = append(ps, domain.FieldError{Field: field, Reason: reason, Message: fmt.Sprintf(format, args...)})
 	}
 	switch n := utf8.RuneCountInString(spec.Name); {
 	case n == 0:
-		add("name", "name is required: say whose endpoint this is")
+		add("name", domain.ReasonRequired, "name is required: say whose endpoint this is")
 	case n > domain.MaxNameLength:
-		add("name", "name has %d characters; at most %d are allowed", n, domain.MaxNameLength)
+		add("name", domain.ReasonTooLong, "name has %d characters; at most %d are allowed", n, domain.MaxNameLength)
 	}
 	if msg := s.checkURL(ctx, spec.URL); msg != "" {
-		add("url", "%s", msg)
+		add("url", domain.ReasonInvalidFormat, "%s", msg)
 	}
 	if len(spec.Kinds) > len(auth.Kinds) {
-		add("kinds", "kinds lists %d kinds; there are only %d", len(spec.Kinds), len(auth.Kinds))
+		add("kinds", domain.ReasonTooMany, "kinds lists %d kinds; there are only %d", len(spec.Kinds), len(auth.Kinds))
 	} else {
 		for i, k := range spec.Kinds {
 			if !slices.Contains(auth.Kinds, k) {
-				add(fmt.Sprintf("kinds[%d]", i), "%q is not a kind of record; use one of %s (or none for all)", k, strings.Join(auth.Kinds, ", "))
+				add(fmt.Sprintf("kinds[%d]", i), domain.ReasonUnknownValue, "%q is not a kind of record; use one of %s (or none for all)", k, strings.Join(auth.Kinds, ", "))
 			}
 		}
 	}
@@ -383,11 +383,11 @@ func (s *Service) validate(ctx context.Context, spec Spec) []domain.FieldError {
 		for i, c := range domain.BodyCodes {
 			codes[i] = string(c)
 		}
-		add("bodyCode", "%q is not a body code; use one of %s", spec.BodyCode, strings.Join(codes, ", "))
+		add("bodyCode", domain.ReasonUnknownValue, "%q is not a body code; use one of %s", spec.BodyCode, strings.Join(codes, ", "))
 	}
 	for _, f := range []struct{ field, v string }{{"enterpriseId", spec.EnterpriseID}, {"planId", spec.PlanID}} {
 		if n := utf8.RuneCountInString(f.v); n > domain.MaxIDLength {
-			add(f.field, "%s has %d characters; at most %d are allowed", f.field, n, domain.MaxIDLength)
+			add(f.field, domain.ReasonTooLong, "%s has %d characters; at most %d are allowed", f.field, n, domain.MaxIDLength)
 		}
 	}
 	return ps

@@ -26,7 +26,7 @@ var Enterprises = Kind[domain.Enterprise]{
 	prepare: func(e *domain.Enterprise) { e.NameKey = domain.NameKey(e.Name) },
 	naturalKey: func(ctx context.Context, s *Service, e *domain.Enterprise) (*domain.Enterprise, error) {
 		if e.CreditCode == nil || *e.CreditCode == "" {
-			return nil, domain.Invalid("input", []domain.FieldError{{Field: "creditCode", Message: "creditCode is required to upsert an enterprise: it is the enterprise's natural key"}})
+			return nil, domain.Invalid("input", []domain.FieldError{{Field: "creditCode", Reason: domain.ReasonRequired, Message: "creditCode is required to upsert an enterprise: it is the enterprise's natural key"}})
 		}
 		return first(s.st.Enterprises.FindIn(ctx, "creditCode", []string{*e.CreditCode}, nil, nil))
 	},
@@ -74,7 +74,7 @@ var Unions = Kind[domain.Union]{
 	},
 	naturalKey: func(ctx context.Context, s *Service, u *domain.Union) (*domain.Union, error) {
 		if u.EnterpriseID == nil || *u.EnterpriseID == "" {
-			return nil, domain.Invalid("input", []domain.FieldError{{Field: "enterpriseId", Message: "enterpriseId is required to upsert a union: a union's natural key is its enterprise and name"}})
+			return nil, domain.Invalid("input", []domain.FieldError{{Field: "enterpriseId", Reason: domain.ReasonRequired, Message: "enterpriseId is required to upsert a union: a union's natural key is its enterprise and name"}})
 		}
 		return first(s.st.Unions.FindIn(ctx, "enterpriseId", []string{*u.EnterpriseID}, bson.D{{Key: "name", Value: u.Name}}, nil))
 	},
@@ -139,7 +139,7 @@ var Activities = Kind[domain.Activity]{
 	},
 	naturalKey: func(ctx context.Context, s *Service, a *domain.Activity) (*domain.Activity, error) {
 		if a.ExternalID == nil || *a.ExternalID == "" {
-			return nil, domain.Invalid("input", []domain.FieldError{{Field: "externalId", Message: "externalId is required to upsert an activity: it is your system's own id for it"}})
+			return nil, domain.Invalid("input", []domain.FieldError{{Field: "externalId", Reason: domain.ReasonRequired, Message: "externalId is required to upsert an activity: it is your system's own id for it"}})
 		}
 		return first(s.st.Activities.FindIn(ctx, "externalId", []string{*a.ExternalID}, nil, nil))
 	},

@@ -203,7 +203,7 @@ func prefixed(at string, e *domain.Error) *domain.Error {
 	}
 	c.Fields = make([]domain.FieldError, len(e.Fields))
 	for i, f := range e.Fields {
-		c.Fields[i] = domain.FieldError{Field: at + "." + trimInput(f.Field), Message: f.Message}
+		c.Fields[i] = domain.FieldError{Field: at + "." + trimInput(f.Field), Reason: f.Reason, Message: f.Message}
 	}
 	if len(c.Fields) > 0 {
 		c.Message = c.Fields[0].Field + ": " + c.Fields[0].Message

@@ -45,12 +45,12 @@ func (s *Service) checkRefs(ctx context.Context, refs []ref) ([]domain.FieldErro
 		}
 		v, ok := found[r.kind][r.id]
 		if !ok {
-			problems = append(problems, domain.FieldError{Field: r.field, Message: fmt.Sprintf("there is no %s with this id", r.kind)})
+			problems = append(problems, domain.FieldError{Field: r.field, Reason: domain.ReasonNotFound, Message: fmt.Sprintf("there is no %s with this id", r.kind)})
 			continue
 		}
 		if r.check != nil {
 			if msg := r.check(v); msg != "" {
-				problems = append(problems, domain.FieldError{Field: r.field, Message: msg})
+				problems = append(problems, domain.FieldError{Field: r.field, Reason: domain.ReasonConflict, Message: msg})
 			}
 		}
 	}
