@@ -18,7 +18,11 @@ func globalID(typ, id string) string {
 func parseGlobalID(arg, gid string) (typ, id string, err error) {
 	b, decErr := base64.RawURLEncoding.DecodeString(gid)
 	typ, id, ok := strings.Cut(string(b), ":")
-	if decErr != nil || !ok || typ == "" || id == "" {
+	// Only the one spelling this server hands out: the decoder would also
+	// take line breaks and stray trailing bits, so that one record had many
+	// IDs (and cache keys).
+	canonical := decErr == nil && base64.RawURLEncoding.EncodeToString(b) == gid
+	if !canonical || !ok || typ == "" || id == "" {
 		return "", "", domain.InputErrorf(arg, "%q is not a sanfang ID: pass the id field of a record unchanged", gid)
 	}
 	return typ, id, nil

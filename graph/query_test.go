@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"sanfang/internal/domain"
 	"sanfang/internal/seed"
 	"sanfang/internal/synth"
@@ -18,6 +20,17 @@ import (
 // The tests here go through HTTP: they post queries to a server over one
 // data set and compare what comes back with what the data set holds. Every
 // helper is prefixed q so that it cannot clash with other test files.
+
+// forgedCursor is a cursor as a client could make one: the enterprises'
+// default order, an id, and value as the sort value.
+func forgedCursor(t *testing.T, value any) string {
+	t.Helper()
+	b, err := bson.Marshal(bson.D{{Key: "o", Value: "NAME:asc"}, {Key: "v", Value: value}, {Key: "i", Value: "!"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
 
 // qGID is a record's global ID: base64url("Type:id"), no padding.
 func qGID(typ, id string) string {
@@ -862,6 +875,12 @@ func TestQuerySeed(t *testing.T) {
 			{"malformed after", `{ enterprises(first: 2, after: "not a cursor!") { totalCount } }`, nil, []string{"after", "cursor"}},
 			{"after that is base64 but no cursor", `{ enterprises(first: 2, after: "aGVsbG8gd29ybGQ") { totalCount } }`, nil, []string{"after", "cursor"}},
 			{"malformed before", `{ unions(last: 2, before: "%%%") { totalCount } }`, nil, []string{"before", "cursor"}},
+			// A forged cursor whose value is an operator or code must not
+			// reach the keyset filter (it matched everything, or held the
+			// request until its timeout).
+			{"forged cursor with an operator", `query($c: String) { enterprises(first: 2, after: $c) { totalCount } }`, map[string]any{"c": forgedCursor(t, bson.D{{Key: "$exists", Value: true}})}, []string{"after", "cursor"}},
+			{"forged cursor with JavaScript", `query($c: String) { enterprises(first: 2, after: $c) { totalCount } }`, map[string]any{"c": forgedCursor(t, bson.JavaScript("sleep(10000)"))}, []string{"after", "cursor"}},
+			{"node id with a line break", `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": qGID("Enterprise", ds.Enterprises[0].ID)[:4] + "\n" + qGID("Enterprise", ds.Enterprises[0].ID)[4:]}, []string{"not a sanfang ID"}},
 			{"malformed node id", `{ node(id: "not-an-id!") { id } }`, nil, []string{"not a sanfang ID"}},
 			{"node id of an unknown type", `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": qGID("Spaceship", "1")}, []string{"not a sanfang ID"}},
 			{"node id without a colon", `query($id: ID!) { node(id: $id) { id } }`, map[string]any{"id": base64.RawURLEncoding.EncodeToString([]byte("Enterprise"))}, []string{"not a sanfang ID"}},

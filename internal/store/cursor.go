@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/base64"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -19,6 +20,10 @@ type cursor struct {
 	ID    string        `bson:"i"`
 }
 
+// sortValueTypes are the BSON types of the fields pages are ordered by
+// (texts, numbers, dates; null when a record lacks the field).
+var sortValueTypes = []bson.Type{bson.TypeString, bson.TypeInt32, bson.TypeInt64, bson.TypeDouble, bson.TypeDateTime, bson.TypeNull}
+
 func encodeCursor(c cursor) (string, error) {
 	b, err := bson.Marshal(c)
 	if err != nil {
@@ -32,11 +37,14 @@ func encodeCursor(c cursor) (string, error) {
 func decodeCursor(arg, s, order string) (cursor, error) {
 	bad := domain.InputErrorf(arg, "%s is not a cursor this connection returned: pass an edge's cursor or pageInfo's startCursor/endCursor unchanged", arg)
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil || len(b) < 5 {
+	if err != nil || len(b) < 5 || base64.RawURLEncoding.EncodeToString(b) != s {
 		return cursor{}, bad
 	}
 	var c cursor
-	if err := bson.Unmarshal(b, &c); err != nil || c.ID == "" || c.Value.Type == 0 {
+	// The value goes into the keyset filter as it is: only the types of the
+	// fields pages are ordered by are taken, never a document (which the
+	// database reads as operators), a regular expression or JavaScript.
+	if err := bson.Unmarshal(b, &c); err != nil || c.ID == "" || !slices.Contains(sortValueTypes, c.Value.Type) {
 		return cursor{}, bad
 	}
 	if c.Order != order {
