@@ -173,16 +173,15 @@ func monthRange(from, to string) ([]string, error) {
 		return nil, domain.InputErrorf("to", "the months end (%s) before they start (%s): swap them", to, from)
 	}
 	start, _ := time.Parse("2006-01", from)
+	// Compare times, not texts: the month after 9999-12 is written
+	// 10000-01, which sorts before it.
+	end, _ := time.Parse("2006-01", to)
 	var out []string
-	for t := start; ; t = t.AddDate(0, 1, 0) {
-		m := t.Format("2006-01")
-		if m > to {
-			break
-		}
+	for t := start; !t.After(end); t = t.AddDate(0, 1, 0) {
 		if len(out) == maxTrendMonths {
 			return nil, domain.InputErrorf("to", "at most %d months at a time: ask for a shorter range", maxTrendMonths)
 		}
-		out = append(out, m)
+		out = append(out, t.Format("2006-01"))
 	}
 	return out, nil
 }
