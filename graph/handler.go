@@ -14,6 +14,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/vektah/gqlparser/v2/ast"
+	"go.opentelemetry.io/otel/trace"
 
 	"sanfang/internal/auth"
 	"sanfang/internal/dashboard"
@@ -69,6 +70,9 @@ type Options struct {
 	// unregistered operations that select only Apollo Federation's
 	// _service and _entities, whose shapes a router makes up per query.
 	GatewayCredentials []string
+	// Tracer, if set, makes a span for each loader batch (the round trip a
+	// level of the query costs), under the field that asked first.
+	Tracer trace.Tracer
 	// DisableSuggestions leaves "did you mean" hints out of validation
 	// errors (production mode).
 	DisableSuggestions bool
@@ -120,7 +124,7 @@ func NewHandler(o Options) http.Handler {
 	// Every response (each event of a subscription too) gets loaders of its
 	// own, so an event never shows what an earlier one loaded.
 	srv.AroundResponses(func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
-		return next(loader.With(ctx, loader.New(o.Store, o.LoaderWait)))
+		return next(loader.With(ctx, loader.New(o.Store, o.LoaderWait, o.Tracer)))
 	})
 	srv.AroundRootFields(authorizeReads(o.Write.Policy()))
 	srv.SetErrorPresenter(presentError(o.Logger))

@@ -14,6 +14,9 @@ import (
 
 	"github.com/vikstrous/dataloadgen"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"sanfang/internal/domain"
 	"sanfang/internal/store"
@@ -23,6 +26,9 @@ import (
 type Loaders struct {
 	st   *store.Store
 	opts []dataloadgen.Option
+	// tracer, if set, makes a span for each batch, a child of the span of
+	// the field that asked first, under which its database command shows.
+	tracer trace.Tracer
 
 	Body       *dataloadgen.Loader[string, *domain.Body]
 	Person     *dataloadgen.Loader[string, *domain.Person]
@@ -53,21 +59,21 @@ type Loaders struct {
 }
 
 // New makes the loaders for one request. wait is how long a loader gathers
-// keys before it sends its batch.
-func New(st *store.Store, wait time.Duration) *Loaders {
-	l := &Loaders{st: st, opts: []dataloadgen.Option{dataloadgen.WithWait(wait)}, children: map[childKey]any{}}
-	l.Body = byID(l, st.Bodies)
-	l.Person = byID(l, st.People)
-	l.Enterprise = byID(l, st.Enterprises)
-	l.Membership = byID(l, st.Memberships)
-	l.Union = byID(l, st.Unions)
-	l.Figures = byID(l, st.Figures)
-	l.Meeting = byID(l, st.Meetings)
-	l.Plan = byID(l, st.Plans)
-	l.Task = byID(l, st.Tasks)
-	l.Progress = byID(l, st.ProgressUpdates)
-	l.Activity = byID(l, st.Activities)
-	l.AllBodies = dataloadgen.NewMappedLoader(func(ctx context.Context, keys []string) (map[string][]*domain.Body, error) {
+// keys before it sends its batch; tracer, if not nil, traces each batch.
+func New(st *store.Store, wait time.Duration, tracer trace.Tracer) *Loaders {
+	l := &Loaders{st: st, opts: []dataloadgen.Option{dataloadgen.WithWait(wait)}, tracer: tracer, children: map[childKey]any{}}
+	l.Body = byID(l, "Body", st.Bodies)
+	l.Person = byID(l, "Person", st.People)
+	l.Enterprise = byID(l, "Enterprise", st.Enterprises)
+	l.Membership = byID(l, "AssociationMembership", st.Memberships)
+	l.Union = byID(l, "Union", st.Unions)
+	l.Figures = byID(l, "MembershipFigures", st.Figures)
+	l.Meeting = byID(l, "Meeting", st.Meetings)
+	l.Plan = byID(l, "Plan", st.Plans)
+	l.Task = byID(l, "Task", st.Tasks)
+	l.Progress = byID(l, "ProgressUpdate", st.ProgressUpdates)
+	l.Activity = byID(l, "Activity", st.Activities)
+	l.AllBodies = newLoader(l, "bodies", func(ctx context.Context, keys []string) (map[string][]*domain.Body, error) {
 		all, err := st.Bodies.FindIn(ctx, "code", domain.Strings(domain.BodyCodes), nil, nil)
 		slices.SortFunc(all, func(a, b *domain.Body) int {
 			return slices.Index(domain.BodyCodes, a.Code) - slices.Index(domain.BodyCodes, b.Code)
@@ -77,15 +83,15 @@ func New(st *store.Store, wait time.Duration) *Loaders {
 			out[k] = all
 		}
 		return out, err
-	}, l.opts...)
-	l.UnionOfEnterprise = firstBy(l, st.Unions, "enterpriseId", bson.D{{Key: "kind", Value: domain.UnionEnterprise}},
+	})
+	l.UnionOfEnterprise = firstBy(l, "union of enterprise", st.Unions, "enterpriseId", bson.D{{Key: "kind", Value: domain.UnionEnterprise}},
 		bson.D{{Key: "createdAt", Value: 1}}, func(u *domain.Union) string { return deref(u.EnterpriseID) })
-	l.MembershipOfEnterprise = firstBy(l, st.Memberships, "enterpriseId", nil,
+	l.MembershipOfEnterprise = firstBy(l, "membership of enterprise", st.Memberships, "enterpriseId", nil,
 		bson.D{{Key: "_id", Value: 1}}, func(m *domain.AssociationMembership) string { return m.EnterpriseID })
-	l.LatestFigures = firstBy(l, st.Figures, "unionId", nil,
+	l.LatestFigures = firstBy(l, "latest figures of union", st.Figures, "unionId", nil,
 		bson.D{{Key: "period", Value: -1}}, func(f *domain.MembershipFigures) string { return f.UnionID })
-	l.UnionsChairedBy = allBy(l, st.Unions, "chairId", store.UnionOrder(nil), func(u *domain.Union) []string { return []string{deref(u.ChairID)} })
-	l.PlansAdoptedAt = allBy(l, st.Plans, "adoptedAtMeetingId", store.PlanOrder(nil), func(p *domain.Plan) []string { return []string{deref(p.AdoptedAtMeetingID)} })
+	l.UnionsChairedBy = allBy(l, "unions chaired by person", st.Unions, "chairId", store.UnionOrder(nil), func(u *domain.Union) []string { return []string{deref(u.ChairID)} })
+	l.PlansAdoptedAt = allBy(l, "plans adopted at meeting", st.Plans, "adoptedAtMeetingId", store.PlanOrder(nil), func(p *domain.Plan) []string { return []string{deref(p.AdoptedAtMeetingID)} })
 	return l
 }
 
@@ -108,14 +114,33 @@ func For(ctx context.Context) *Loaders {
 // IsNotFound reports whether a loader found nothing for a key.
 func IsNotFound(err error) bool { return errors.Is(err, dataloadgen.ErrNotFound) }
 
-func byID[T any](l *Loaders, c *store.Collection[T]) *dataloadgen.Loader[string, *T] {
-	return dataloadgen.NewMappedLoader(c.ByIDs, l.opts...)
+// newLoader makes a loader whose batches fetch does, each in a span named
+// "load <what>" when the loaders are traced.
+func newLoader[V any](l *Loaders, what string, fetch func(ctx context.Context, keys []string) (map[string]V, error)) *dataloadgen.Loader[string, V] {
+	if l.tracer == nil {
+		return dataloadgen.NewMappedLoader(fetch, l.opts...)
+	}
+	name := "load " + what
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []string) (map[string]V, error) {
+		ctx, span := l.tracer.Start(ctx, name, trace.WithAttributes(attribute.Int("sanfang.loader.keys", len(keys))))
+		defer span.End()
+		out, err := fetch(ctx, keys)
+		if err != nil {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, err.Error())
+		}
+		return out, err
+	}, l.opts...)
+}
+
+func byID[T any](l *Loaders, what string, c *store.Collection[T]) *dataloadgen.Loader[string, *T] {
+	return newLoader(l, what, c.ByIDs)
 }
 
 // firstBy loads, per key, the first record (in sort order) whose field
 // equals the key.
-func firstBy[T any](l *Loaders, c *store.Collection[T], field string, filter, sort bson.D, key func(*T) string) *dataloadgen.Loader[string, *T] {
-	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []string) (map[string]*T, error) {
+func firstBy[T any](l *Loaders, what string, c *store.Collection[T], field string, filter, sort bson.D, key func(*T) string) *dataloadgen.Loader[string, *T] {
+	return newLoader(l, what, func(ctx context.Context, keys []string) (map[string]*T, error) {
 		rows, err := c.FindIn(ctx, field, keys, filter, sort)
 		out := map[string]*T{}
 		for _, r := range rows {
@@ -124,13 +149,13 @@ func firstBy[T any](l *Loaders, c *store.Collection[T], field string, filter, so
 			}
 		}
 		return out, err
-	}, l.opts...)
+	})
 }
 
 // allBy loads, per key, every record whose field holds the key, in order.
 // Only for small sets (a person's chaired unions); pages go through Children.
-func allBy[T any](l *Loaders, c *store.Collection[T], field string, order store.Order, keys func(*T) []string) *dataloadgen.Loader[string, []*T] {
-	return dataloadgen.NewMappedLoader(func(ctx context.Context, ks []string) (map[string][]*T, error) {
+func allBy[T any](l *Loaders, what string, c *store.Collection[T], field string, order store.Order, keys func(*T) []string) *dataloadgen.Loader[string, []*T] {
+	return newLoader(l, what, func(ctx context.Context, ks []string) (map[string][]*T, error) {
 		rows, err := c.FindIn(ctx, field, ks, nil, bson.D{{Key: order.Field, Value: 1}, {Key: "_id", Value: 1}})
 		out := make(map[string][]*T, len(ks))
 		for _, k := range ks {
@@ -144,7 +169,7 @@ func allBy[T any](l *Loaders, c *store.Collection[T], field string, order store.
 			}
 		}
 		return out, err
-	}, l.opts...)
+	})
 }
 
 // childKey identifies one nested connection: the relation and the arguments
@@ -169,9 +194,9 @@ type Relation[T any] struct {
 func Page[T any](ctx context.Context, l *Loaders, rel Relation[T], parentID string, filter bson.D, args domain.PageArgs) (*store.Page[T], error) {
 	key := childKey{kind: "page:" + rel.Name, args: fmt.Sprintf("%v|%s", filter, argsKey(args))}
 	ld := child(l, key, func() *dataloadgen.Loader[string, *store.Page[T]] {
-		return dataloadgen.NewMappedLoader(func(ctx context.Context, parents []string) (map[string]*store.Page[T], error) {
+		return newLoader(l, "pages of "+rel.Name, func(ctx context.Context, parents []string) (map[string]*store.Page[T], error) {
 			return rel.Coll.ChildPages(ctx, rel.Path, parents, filter, args, rel.Order)
-		}, l.opts...)
+		})
 	})
 	return ld.Load(ctx, parentID)
 }
@@ -181,9 +206,9 @@ func Page[T any](ctx context.Context, l *Loaders, rel Relation[T], parentID stri
 func Count[T any](ctx context.Context, l *Loaders, rel Relation[T], parentID string, filter bson.D) (int, error) {
 	key := childKey{kind: "count:" + rel.Name, args: fmt.Sprintf("%v", filter)}
 	ld := child(l, key, func() *dataloadgen.Loader[string, int] {
-		return dataloadgen.NewMappedLoader(func(ctx context.Context, parents []string) (map[string]int, error) {
+		return newLoader(l, "count of "+rel.Name, func(ctx context.Context, parents []string) (map[string]int, error) {
 			return rel.Coll.CountIn(ctx, rel.Path, parents, filter)
-		}, l.opts...)
+		})
 	})
 	return ld.Load(ctx, parentID)
 }

@@ -47,6 +47,7 @@ func endpoint(t *testing.T, o *obs.Obs) string {
 		Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: bus,
 		Webhooks: webhook.New(st.Database(store.Joint), bus, webhook.Options{AllowInsecure: true}),
 		Logger:   slog.New(slog.DiscardHandler), Extensions: []graphql.HandlerExtension{o.Extension()},
+		Tracer:   loaderTracer(o),
 	})
 	srv := httptest.NewServer(o.Middleware(h))
 	t.Cleanup(srv.Close)
@@ -71,9 +72,19 @@ func post(t *testing.T, url, query string) map[string]any {
 	return out
 }
 
+// loaderTracer is what the server gives the loaders: the tracer when
+// tracing is on, none otherwise.
+func loaderTracer(o *obs.Obs) trace.Tracer {
+	if !o.Tracing() {
+		return nil
+	}
+	return o.Tracer()
+}
+
 // A traced query makes a server span for the operation, a span for each
-// root field under it, and a client span for each database command under
-// those, on the database the command went to.
+// root field under it, a span for each loader batch under the field that
+// asked first, and a client span for each database command under those,
+// on the database the command went to.
 func TestQueryTrace(t *testing.T) {
 	exp := tracetest.NewInMemoryExporter()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
@@ -165,6 +176,35 @@ func TestQueryTrace(t *testing.T) {
 	}
 	if len(dbSpans) != 3 {
 		t.Errorf("database spans %v, want the three finds", dbSpans)
+	}
+	// The unions came in one batch, traced with the number of keys, and
+	// the find is its child.
+	for name, chain := range dbSpans {
+		if strings.HasSuffix(name, ".unions") && (len(chain) < 2 || chain[1] != "load union of enterprise") {
+			t.Errorf("%s is under %v, want directly under the loader batch", name, chain)
+		}
+	}
+	batches := 0
+	for _, s := range spans {
+		if s.Name != "load union of enterprise" {
+			continue
+		}
+		batches++
+		keys := int64(-1)
+		for _, a := range s.Attributes {
+			if a.Key == "sanfang.loader.keys" {
+				keys = a.Value.AsInt64()
+			}
+		}
+		if keys != 3 {
+			t.Errorf("the union batch says %d keys (-1: none), want 3", keys)
+		}
+		if c := under(s); !contains(c, "Query.enterprises") {
+			t.Errorf("the union batch is under %v, want under Query.enterprises", c)
+		}
+	}
+	if batches != 1 {
+		t.Errorf("%d union batches traced, want 1", batches)
 	}
 }
 
