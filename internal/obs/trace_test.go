@@ -47,7 +47,7 @@ func endpoint(t *testing.T, o *obs.Obs) string {
 		Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: bus,
 		Webhooks: webhook.New(st.Database(store.Joint), bus, webhook.Options{AllowInsecure: true}),
 		Logger:   slog.New(slog.DiscardHandler), Extensions: []graphql.HandlerExtension{o.Extension()},
-		Tracer:   loaderTracer(o),
+		Tracer: loaderTracer(o),
 	})
 	srv := httptest.NewServer(o.Middleware(h))
 	t.Cleanup(srv.Close)
