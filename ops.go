@@ -9,7 +9,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
-	"go.opentelemetry.io/otel/trace"
 
 	"sanfang/internal/obs"
 	"sanfang/internal/respcache"
@@ -49,15 +48,6 @@ func setUpOps(ctx context.Context, cfg *config, logger *slog.Logger) (*ops, erro
 // extensions are the GraphQL server's observability extensions.
 func (o *ops) extensions() []graphql.HandlerExtension {
 	return []graphql.HandlerExtension{o.obs.Extension()}
-}
-
-// loaderTracer traces the loaders' batches when tracing is on; nil when
-// it is off, so that untraced requests make no spans at all.
-func (o *ops) loaderTracer() trace.Tracer {
-	if !o.obs.Tracing() {
-		return nil
-	}
-	return o.obs.Tracer()
 }
 
 // mount adds /healthz, /readyz and (unless turned off) /metrics, with the

@@ -184,7 +184,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", graph.CORS(graph.CORSOptions{Origins: cfg.Documents.CORSOrigins})(graph.NewHandler(graph.Options{WebSocketOrigins: cfg.Documents.CORSOrigins, Store: st, Write: writes, Auth: authn, Events: bus, Webhooks: hooks, Cache: cache, Logger: logger, Introspection: cfg.Introspection && !cfg.Production, Extensions: ops.extensions(),
-		Documents: docs, TrustedDocumentsOnly: cfg.Production, DisableSuggestions: cfg.Production, GatewayCredentials: cfg.Documents.GatewayCredentials, Tracer: ops.loaderTracer(), Limits: cfg.limits()})))
+		Documents: docs, TrustedDocumentsOnly: cfg.Production, DisableSuggestions: cfg.Production, GatewayCredentials: cfg.Documents.GatewayCredentials, Tracer: ops.obs.TracerIfOn(), Limits: cfg.limits()})))
 	mux.HandleFunc("GET /debug/cache", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		var stats any = map[string]bool{"enabled": false}

@@ -145,6 +145,15 @@ func (o *Obs) Tracer() trace.Tracer { return o.tracer }
 // Tracing reports whether spans are made.
 func (o *Obs) Tracing() bool { return o.tracing }
 
+// TracerIfOn is the tracer when tracing is on and nil when it is off, for
+// code that skips its span work altogether without one (the loaders).
+func (o *Obs) TracerIfOn() trace.Tracer {
+	if !o.tracing {
+		return nil
+	}
+	return o.tracer
+}
+
 var operationName = regexp.MustCompile(`^[_A-Za-z][_0-9A-Za-z]{0,99}$`)
 
 // operationLabel is the label value for an operation name: "unnamed" for

@@ -47,7 +47,7 @@ func endpoint(t *testing.T, o *obs.Obs) string {
 		Store: st, Write: write.New(st, authn.Policy(), nil), Auth: authn, Events: bus,
 		Webhooks: webhook.New(st.Database(store.Joint), bus, webhook.Options{AllowInsecure: true}),
 		Logger:   slog.New(slog.DiscardHandler), Extensions: []graphql.HandlerExtension{o.Extension()},
-		Tracer: loaderTracer(o),
+		Tracer: o.TracerIfOn(),
 	})
 	srv := httptest.NewServer(o.Middleware(h))
 	t.Cleanup(srv.Close)
@@ -70,15 +70,6 @@ func post(t *testing.T, url, query string) map[string]any {
 		t.Fatalf("errors: %v", out["errors"])
 	}
 	return out
-}
-
-// loaderTracer is what the server gives the loaders: the tracer when
-// tracing is on, none otherwise.
-func loaderTracer(o *obs.Obs) trace.Tracer {
-	if !o.Tracing() {
-		return nil
-	}
-	return o.Tracer()
 }
 
 // A traced query makes a server span for the operation, a span for each
